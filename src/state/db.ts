@@ -1,0 +1,41 @@
+// The metadata database: one SQLite file (WAL) under the data root. Each object kind has its own
+// repository module in state/; this module owns only the connection and the schema migrations.
+import Database from 'better-sqlite3'
+
+export type Db = Database.Database
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE containers (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE,
+     record TEXT NOT NULL
+   );
+   CREATE TABLE images (
+     id TEXT PRIMARY KEY,
+     record TEXT NOT NULL
+   );
+   CREATE TABLE tags (
+     ref TEXT PRIMARY KEY,
+     image_id TEXT NOT NULL REFERENCES images(id)
+   );
+   CREATE TABLE layers (
+     chain_id TEXT PRIMARY KEY,
+     record TEXT NOT NULL
+   );`,
+]
+
+export function openDb(path: string): Db {
+  const db = new Database(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+  const version = db.pragma('user_version', { simple: true }) as number
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!)
+      db.pragma(`user_version = ${v + 1}`)
+    })()
+  }
+  return db
+}

@@ -1,0 +1,142 @@
+// Records: the engine's persisted view of each object. Stored as JSON in SQLite rows.
+//
+// A container's requested configuration (`config`, `hostConfig`) is kept in Docker's own shape
+// (see docs/adr/0003-container-config-shape.md): inspect must return it as given, and every field
+// the engine acts on is read through engine/containers/options.ts.
+
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead'
+
+export interface ContainerState {
+  status: ContainerStatus
+  pid: number
+  monitorPid: number
+  exitCode: number
+  error: string
+  oomKilled: boolean
+  startedAt: string // RFC 3339, '0001-01-01T00:00:00Z' when never
+  finishedAt: string
+}
+
+/** Docker's container Config object (subset typed; unknown keys are kept). */
+export interface DockerConfig {
+  Hostname: string
+  Domainname: string
+  User: string
+  AttachStdin: boolean
+  AttachStdout: boolean
+  AttachStderr: boolean
+  ExposedPorts?: Record<string, object>
+  Tty: boolean
+  OpenStdin: boolean
+  StdinOnce: boolean
+  Env: string[]
+  Cmd: string[] | null
+  Entrypoint: string[] | null
+  Image: string
+  Volumes?: Record<string, object> | null
+  WorkingDir: string
+  Labels: Record<string, string>
+  StopSignal?: string
+  StopTimeout?: number
+  [k: string]: unknown
+}
+
+export interface Ulimit {
+  Name: string
+  Soft: number
+  Hard: number
+}
+
+/** Docker's HostConfig object (subset typed; unknown keys are kept). */
+export interface DockerHostConfig {
+  NetworkMode: string
+  PidMode: string
+  IpcMode: string
+  UTSMode: string
+  UsernsMode: string
+  CgroupnsMode: string
+  Privileged: boolean
+  CapAdd: string[] | null
+  CapDrop: string[] | null
+  SecurityOpt: string[] | null
+  ReadonlyRootfs: boolean
+  Init: boolean | null
+  AutoRemove: boolean
+  Memory: number
+  MemorySwap: number
+  NanoCpus: number
+  CpuShares: number
+  CpuQuota: number
+  CpuPeriod: number
+  PidsLimit: number | null
+  Ulimits: Ulimit[] | null
+  [k: string]: unknown
+}
+
+export interface ContainerRecord {
+  id: string
+  name: string // without the leading '/'
+  created: string
+  imageId: string // sha256:…
+  path: string // the command's first word, as Docker reports it
+  args: string[]
+  config: DockerConfig
+  hostConfig: DockerHostConfig
+  state: ContainerState
+  restartCount: number
+  /** Layer directories of the image, top first (overlay lowerdir order). */
+  lowerDirs: string[]
+  /** Exec-root directory of the current run (bundle, attach socket), set while running. */
+  runDir?: string
+}
+
+/** An image: its OCI config kept verbatim, plus the layers it stands on. */
+export interface ImageRecord {
+  id: string // sha256:<hex of the config blob>
+  /** The OCI/Docker image config JSON, exactly as stored in the config blob. */
+  config: ImageConfigJson
+  /** Layer diff IDs, bottom first. */
+  diffIds: string[]
+  /** Chain IDs, bottom first (chainIds[i] identifies layers 0..i). */
+  chainIds: string[]
+  size: number
+  created: string
+  repoDigests: string[]
+  /** Set when it was loaded with a manifest, for `save` to reuse. */
+  parent?: string
+}
+
+export interface ImageConfigJson {
+  architecture?: string
+  os?: string
+  created?: string
+  author?: string
+  config?: {
+    User?: string
+    Env?: string[]
+    Cmd?: string[] | null
+    Entrypoint?: string[] | null
+    WorkingDir?: string
+    Labels?: Record<string, string> | null
+    ExposedPorts?: Record<string, object>
+    Volumes?: Record<string, object> | null
+    StopSignal?: string
+    Healthcheck?: unknown
+    OnBuild?: string[] | null
+    Shell?: string[]
+    [k: string]: unknown
+  }
+  rootfs: { type: 'layers'; diff_ids: string[] }
+  history?: Array<{ created?: string; created_by?: string; comment?: string; empty_layer?: boolean; author?: string }>
+  [k: string]: unknown
+}
+
+export interface LayerRecord {
+  chainId: string
+  diffId: string
+  parent: string | null // parent chain id
+  /** Size of the unpacked content in bytes. */
+  size: number
+  /** The layer as it came (compressed or not), in the blob store, for save/push. */
+  blob?: { digest: string; mediaType: string; size: number }
+}
