@@ -8,7 +8,7 @@ const c = {
   umount2: libc.func('int umount2(const char *target, int flags)'),
   mknod: libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)'),
   setxattr: libc.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)'),
-  getxattr: libc.func('ssize_t lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
+  getxattr: libc.func('intptr_t lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
   strerror: libc.func('const char *strerror(int errnum)'),
   fsopen: libc.func('int fsopen(const char *fsname, unsigned int flags)'),
   fsconfig: libc.func('int fsconfig(int fd, unsigned int cmd, const char *key, const void *value, int aux)'),

@@ -1,0 +1,191 @@
+// Container lifecycle routes: decode, call one engine method, encode.
+import type { Engine } from '../../engine/engine.js'
+import type { Route } from '../types.js'
+import { decodeCreate } from '../wire/container-create.js'
+import { inspectJson, summaryJson } from '../wire/containers.js'
+import { matchContainers, parseFilters } from '../../engine/containers/filters.js'
+import { containerDirs } from '../../engine/containers/rootfs.js'
+import { dirSize } from '../../storage/size.js'
+import { invalid } from '../../lib/errors.js'
+import { changes as listChanges } from '../../storage/changes.js'
+import { getXattr } from '../../sys/ffi.js'
+
+const flag = (q: URLSearchParams, k: string) => {
+  const v = q.get(k)
+  return v !== null && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
+}
+
+const intParam = (q: URLSearchParams, k: string): number | undefined => {
+  const v = q.get(k)
+  if (v === null || v === '') return undefined
+  const n = Number(v)
+  if (!Number.isInteger(n)) throw invalid(`invalid value for ${k}: ${v}`)
+  return n
+}
+
+export function containerRoutes(engine: Engine): Route[] {
+  const cs = engine.containers
+  const sizes = async (id: string) => {
+    const dirs = containerDirs(engine.paths, id)
+    const rw = await dirSize(dirs.upper)
+    const image = engine.images.resolve(cs.inspect(id).imageId)
+    return { rw, rootFs: rw + image.size }
+  }
+  const imageMatches = (ref: string, imageId: string) => {
+    try {
+      return engine.images.resolve(ref).id === imageId
+    } catch {
+      return false
+    }
+  }
+
+  return [
+    {
+      method: 'GET',
+      pattern: '/containers/json',
+      handler: async ({ query }) => {
+        const filters = parseFilters(query.get('filters'))
+        let list = matchContainers(cs.list(), filters, imageMatches)
+        if (!flag(query, 'all') && !filters.status && !filters.exited) list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused')
+        list.sort((a, b) => Date.parse(b.created) - Date.parse(a.created) || (a.id < b.id ? 1 : -1))
+        const limit = intParam(query, 'limit')
+        if (limit !== undefined && limit > 0) list = list.slice(0, limit)
+        const withSize = flag(query, 'size')
+        return {
+          json: await Promise.all(list.map(async (c) => summaryJson(c, c.config.Image, withSize ? await sizes(c.id) : undefined))),
+        }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/containers/create',
+      handler: async ({ body, query }) => {
+        const { id, warnings } = await cs.create(decodeCreate(body, query.get('name')))
+        return { status: 201, json: { Id: id, Warnings: warnings } }
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/containers/{id}/json',
+      handler: async ({ params, query }) => {
+        const c = cs.inspect(params.id!)
+        const size = flag(query, 'size') ? await sizes(c.id) : undefined
+        return {
+          json: inspectJson(c, {
+            containersDir: engine.paths.containers,
+            execIds: cs.execs.forContainer(c.id).map((e) => e.id),
+            sizeRw: size?.rw,
+            sizeRootFs: size?.rootFs,
+          }),
+        }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/containers/{id}/start',
+      handler: async ({ params }) => {
+        await cs.start(params.id!)
+        return { status: 204, empty: true }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/containers/{id}/stop',
+      handler: async ({ params, query }) => {
+        await cs.stop(params.id!, { timeout: intParam(query, 't'), signal: query.get('signal') ?? undefined })
+        return { status: 204, empty: true }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/containers/{id}/restart',
+      handler: async ({ params, query }) => {
+        await cs.restart(params.id!, { timeout: intParam(query, 't'), signal: query.get('signal') ?? undefined })
+        return { status: 204, empty: true }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/containers/{id}/kill',
+      handler: async ({ params, query }) => {
+        await cs.kill(params.id!, query.get('signal') || 'SIGKILL')
+        return { status: 204, empty: true }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/containers/{id}/pause',
+      handler: async ({ params }) => {
+        await cs.pause(params.id!)
+        return { status: 204, empty: true }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/containers/{id}/unpause',
+      handler: async ({ params }) => {
+        await cs.unpause(params.id!)
+        return { status: 204, empty: true }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/containers/{id}/rename',
+      handler: ({ params, query }) => {
+        cs.rename(params.id!, query.get('name') ?? '')
+        return { status: 204, empty: true }
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/containers/{id}',
+      handler: async ({ params, query }) => {
+        await cs.remove(params.id!, { force: flag(query, 'force') })
+        return { status: 204, empty: true }
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/containers/{id}/top',
+      handler: async ({ params, query }) => {
+        const { titles, processes } = await cs.top(params.id!, query.get('ps_args') ?? '')
+        return { json: { Titles: titles, Processes: processes } }
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/containers/{id}/changes',
+      handler: async ({ params }) => {
+        const c = cs.inspect(params.id!)
+        const changes = await listChanges(containerDirs(engine.paths, c.id).upper, c.lowerDirs, { getXattr })
+        return { json: changes.length > 0 ? changes : null }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/containers/{id}/resize',
+      handler: async ({ params, query }) => {
+        await cs.resize(params.id!, intParam(query, 'h') ?? 0, intParam(query, 'w') ?? 0)
+        return { status: 200, empty: true }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/containers/prune',
+      handler: async ({ query }) => {
+        const filters = parseFilters(query.get('filters'))
+        const victims = matchContainers(cs.list(), { label: filters.label ?? [] }, () => true).filter(
+          (c) => c.state.status === 'exited' || c.state.status === 'created' || c.state.status === 'dead',
+        )
+        let reclaimed = 0
+        const deleted: string[] = []
+        for (const c of victims) {
+          reclaimed += await dirSize(containerDirs(engine.paths, c.id).upper)
+          await cs.remove(c.id, { force: false })
+          deleted.push(c.id)
+        }
+        return { json: { ContainersDeleted: deleted.length > 0 ? deleted : null, SpaceReclaimed: reclaimed } }
+      },
+    },
+  ]
+}

@@ -1,0 +1,111 @@
+// Image routes: list, inspect, history, tag, remove, load, save, import (local sources only).
+import type { Engine } from '../../engine/engine.js'
+import type { Route } from '../types.js'
+import { historyJson, imageInspectJson, imageSummaryJson } from '../wire/images.js'
+import { parseFilters } from '../../engine/containers/filters.js'
+import { progressStream } from '../json-stream.js'
+import { BerthError, invalid } from '../../lib/errors.js'
+
+const flag = (q: URLSearchParams, k: string) => {
+  const v = q.get(k)
+  return v !== null && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
+}
+
+export function imageRoutes(engine: Engine): Route[] {
+  const images = engine.images
+  const usersOf = (imageId: string) => engine.containers.list().filter((c) => c.imageId === imageId)
+  const inUse = (imageId: string) => {
+    const c = usersOf(imageId)[0]
+    return c ? { id: c.id, running: c.state.status === 'running' || c.state.status === 'paused' } : undefined
+  }
+
+  return [
+    {
+      method: 'GET',
+      pattern: '/images/json',
+      handler: ({ query }) => {
+        const list = images.list({ all: flag(query, 'all'), filters: parseFilters(query.get('filters')) })
+        return { json: list.map((s) => imageSummaryJson(s, usersOf(s.record.id).length)) }
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/images/{name*}/json',
+      handler: ({ params }) => ({ json: imageInspectJson(images.inspect(params.name!)) }),
+    },
+    {
+      method: 'GET',
+      pattern: '/images/{name*}/history',
+      handler: ({ params }) => ({ json: historyJson(images.history(params.name!)) }),
+    },
+    {
+      method: 'POST',
+      pattern: '/images/{name*}/tag',
+      handler: ({ params, query }) => {
+        const repo = query.get('repo')
+        if (!repo) throw invalid('repository name must have at least one component')
+        images.tag(params.name!, repo, query.get('tag') || undefined)
+        return { status: 201, empty: true }
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/images/{name*}',
+      handler: async ({ params, query }) => ({
+        json: await images.remove(params.name!, { force: flag(query, 'force'), noPrune: flag(query, 'noprune') }, inUse),
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: '/images/load',
+      handler: ({ raw, query }) => {
+        const quiet = flag(query, 'quiet')
+        return {
+          stream: progressStream(async (out) => {
+            await images.load(raw, (line) => out.stream(`${line}\n`))
+            if (!quiet) return
+          }),
+        }
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/images/get',
+      handler: ({ query }) => {
+        const names = query.getAll('names')
+        if (names.length === 0) throw invalid('no image names given')
+        for (const n of names) images.resolve(n)
+        return { stream: images.save(names), contentType: 'application/x-tar' }
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/images/{name*}/get',
+      handler: ({ params }) => {
+        images.resolve(params.name!)
+        return { stream: images.save([params.name!]), contentType: 'application/x-tar' }
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/images/create',
+      handler: ({ raw, query }) => {
+        const src = query.get('fromSrc')
+        if (src === null) {
+          const image = query.get('fromImage') ?? ''
+          throw new BerthError('not-found', `pull access denied for ${image}: no registry can be reached yet (pull is not implemented)`)
+        }
+        if (src !== '-') throw new BerthError('not-implemented', 'import from a URL is not supported; pipe the tarball to stdin')
+        const repo = query.get('repo')
+        const tag = query.get('tag')
+        const ref = repo ? (tag ? `${repo}:${tag}` : repo) : undefined
+        return {
+          stream: progressStream(async (out) => {
+            const id = await images.import(raw, { ref, changes: query.getAll('changes'), message: query.get('message') ?? undefined })
+            out.status(id)
+          }),
+        }
+      },
+    },
+  ]
+}

@@ -1,0 +1,156 @@
+// System routes: version, info, events.
+import { hostname, cpus, totalmem, release, arch } from 'node:os'
+import { PassThrough } from 'node:stream'
+import type { Engine } from '../../engine/engine.js'
+import type { EngineEvent } from '../../engine/events.js'
+import type { Route } from '../types.js'
+import { MAX_VERSION, MIN_VERSION } from '../version.js'
+import { parseTimeParam } from '../wire/time.js'
+import { parseFilters } from '../../engine/containers/filters.js'
+
+export interface DaemonInfo {
+  version: string
+  liveRestore: boolean
+  id: string
+}
+
+const goArch = () => (arch() === 'x64' ? 'amd64' : arch())
+
+export function systemRoutes(engine: Engine, daemon: DaemonInfo): Route[] {
+  return [
+    {
+      method: 'GET',
+      pattern: '/version',
+      handler: () => ({
+        json: {
+          Platform: { Name: 'berth' },
+          Components: [
+            {
+              Name: 'Engine',
+              Version: daemon.version,
+              Details: { ApiVersion: MAX_VERSION, MinAPIVersion: MIN_VERSION, Os: 'linux', Arch: goArch(), KernelVersion: release() },
+            },
+          ],
+          Version: daemon.version,
+          ApiVersion: MAX_VERSION,
+          MinAPIVersion: MIN_VERSION,
+          GitCommit: 'berth',
+          GoVersion: `node${process.versions.node}`,
+          Os: 'linux',
+          Arch: goArch(),
+          KernelVersion: release(),
+          BuildTime: engine.startedAt.toISOString(),
+        },
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: '/info',
+      handler: () => {
+        const all = engine.containers.list()
+        const count = (s: string) => all.filter((c) => c.state.status === s).length
+        return {
+          json: {
+            ID: daemon.id,
+            Containers: all.length,
+            ContainersRunning: count('running'),
+            ContainersPaused: count('paused'),
+            ContainersStopped: all.length - count('running') - count('paused'),
+            Images: engine.images.list({ all: true }).length,
+            Driver: 'overlay2',
+            DriverStatus: [['Backing Filesystem', 'extfs'], ['Supports d_type', 'true']],
+            Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'none'], Authorization: null, Log: ['k8s-file'] },
+            MemoryLimit: true,
+            SwapLimit: true,
+            CpuCfsPeriod: true,
+            CpuCfsQuota: true,
+            CPUShares: true,
+            CPUSet: true,
+            PidsLimit: true,
+            IPv4Forwarding: true,
+            Debug: false,
+            NFd: 0,
+            OomKillDisable: true,
+            NGoroutines: 0,
+            SystemTime: new Date().toISOString(),
+            LoggingDriver: 'k8s-file',
+            CgroupDriver: 'cgroupfs',
+            CgroupVersion: '1',
+            NEventsListener: 0,
+            KernelVersion: release(),
+            OperatingSystem: 'Debian GNU/Linux 12 (bookworm)',
+            OSVersion: '12',
+            OSType: 'linux',
+            Architecture: arch() === 'x64' ? 'x86_64' : arch(),
+            NCPU: cpus().length,
+            MemTotal: totalmem(),
+            IndexServerAddress: 'https://index.docker.io/v1/',
+            RegistryConfig: { IndexConfigs: {}, InsecureRegistryCIDRs: ['127.0.0.0/8'], Mirrors: [] },
+            DockerRootDir: engine.paths.dataRoot,
+            HttpProxy: '',
+            HttpsProxy: '',
+            NoProxy: '',
+            Name: hostname(),
+            Labels: [],
+            ExperimentalBuild: false,
+            ServerVersion: daemon.version,
+            Runtimes: { runc: { path: '/usr/sbin/runc' } },
+            DefaultRuntime: 'runc',
+            Swarm: { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null },
+            LiveRestoreEnabled: daemon.liveRestore,
+            Isolation: '',
+            InitBinary: 'docker-init',
+            ContainerdCommit: { ID: '', Expected: '' },
+            RuncCommit: { ID: '', Expected: '' },
+            InitCommit: { ID: '', Expected: '' },
+            SecurityOptions: ['name=seccomp,profile=builtin'],
+            Warnings: null,
+          },
+        }
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/events',
+      handler: ({ query }) => {
+        const since = parseTimeParam(query.get('since'))
+        const until = parseTimeParam(query.get('until'))
+        const filters = parseFilters(query.get('filters'))
+        const out = new PassThrough()
+        const send = (e: EngineEvent) => {
+          if (!matchesEvent(e, filters)) return
+          if (until !== undefined && Number(e.timeNano! / 1_000_000n) / 1000 > until) return
+          out.write(JSON.stringify(eventJson(e)) + '\n')
+        }
+        if (since !== undefined) for (const e of engine.events.since(BigInt(Math.floor(since * 1e9)))) send(e)
+        const off = engine.events.subscribe(send)
+        if (until !== undefined) {
+          const wait = Math.max(0, until * 1000 - Date.now())
+          setTimeout(() => out.end(), wait).unref()
+        }
+        out.on('close', off)
+        return { stream: out }
+      },
+    },
+  ]
+}
+
+function matchesEvent(e: EngineEvent, f: Record<string, string[]>): boolean {
+  const ok = (k: string, v: string) => !f[k] || f[k]!.includes(v)
+  return ok('type', e.type) && ok('event', e.action.split(':')[0]!) && (!f.container || f.container.some((c) => e.id.startsWith(c) || e.attributes.name === c))
+}
+
+function eventJson(e: EngineEvent) {
+  const t = e.timeNano ?? 0n
+  return {
+    status: e.action,
+    id: e.id,
+    from: e.attributes.image,
+    Type: e.type,
+    Action: e.action,
+    Actor: { ID: e.id, Attributes: e.attributes },
+    scope: 'local',
+    time: Number(t / 1_000_000_000n),
+    timeNano: Number(t),
+  }
+}

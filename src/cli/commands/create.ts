@@ -1,0 +1,75 @@
+// `berth create`: build the request from flags, create (pulling the image when it is missing,
+// as docker does: "Unable to find image 'x:latest' locally"), print the ID.
+import { readFileSync } from 'node:fs'
+import { ApiError } from '../../client/errors.js'
+import { jsonLines } from '../../client/transport.js'
+import type { ProgressMessage } from '../../client/types.js'
+import type { CommandModule, Context, Io } from '../command.js'
+import { line } from '../command.js'
+import { runStatusError } from '../errors.js'
+import { createFlags } from '../flags/container.js'
+import { buildCreateRequest, type CreateRequest } from '../flags/create-body.js'
+import type { Parsed } from '../flags/parser.js'
+
+export function requestFromFlags(p: Parsed, io: Io): CreateRequest {
+  return buildCreateRequest(p, {
+    env: (n) => io.env[n],
+    readFile: (f) => readFileSync(f, 'utf8'),
+    cwd: io.cwd,
+    consoleSize: io.stdout.isTTY ? [io.stdout.rows ?? 0, io.stdout.columns ?? 0] : [0, 0],
+  })
+}
+
+/** `busybox` → `busybox:latest` (no tag added when a digest is given). */
+export function withDefaultTag(ref: string): string {
+  if (ref.includes('@')) return ref
+  const slash = ref.lastIndexOf('/')
+  return ref.lastIndexOf(':') > slash ? ref : `${ref}:latest`
+}
+
+export async function pullImage(ctx: Context, ref: string, platform?: string): Promise<void> {
+  const full = withDefaultTag(ref)
+  const at = full.indexOf('@')
+  const colon = at >= 0 ? at : full.lastIndexOf(':')
+  const stream = await ctx.client.images.pull(full.slice(0, colon), at >= 0 ? full.slice(at + 1) : full.slice(colon + 1), platform)
+  for await (const m of jsonLines<ProgressMessage>(stream)) {
+    if (m.error) throw new Error(m.errorDetail?.message ?? m.error)
+    if (m.status) line(ctx.stderr, m.id ? `${m.id}: ${m.status}` : m.status)
+  }
+}
+
+const isMissingImage = (e: unknown) => e instanceof ApiError && e.status === 404 && /image/i.test(e.message)
+
+export async function createContainer(ctx: Context, req: CreateRequest): Promise<string> {
+  const q = { name: req.name, platform: req.platform }
+  if (req.pull === 'always') await pullImage(ctx, req.image, req.platform)
+  let res
+  try {
+    res = await ctx.client.containers.create(req.body, q)
+  } catch (e) {
+    if (!isMissingImage(e) || req.pull === 'never') throw e
+    line(ctx.stderr, `Unable to find image '${withDefaultTag(req.image)}' locally`)
+    await pullImage(ctx, req.image, req.platform)
+    res = await ctx.client.containers.create(req.body, q)
+  }
+  for (const w of res.Warnings ?? []) line(ctx.stderr, `WARNING: ${w}`)
+  return res.Id
+}
+
+export const command: CommandModule<CreateRequest> = {
+  usage: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  description: 'Create a new container',
+  flags: createFlags,
+  args: { min: 1 },
+  stopAtPositional: true,
+  parse: requestFromFlags,
+  run: async (req, ctx) => {
+    let id: string
+    try {
+      id = await createContainer(ctx, req)
+    } catch (e) {
+      throw runStatusError(e, ctx.path)
+    }
+    line(ctx.stdout, id)
+  },
+}

@@ -1,0 +1,28 @@
+// The typed Docker Engine API client: one transport, one object per API group.
+import { Containers } from './containers.js'
+import { Execs } from './exec.js'
+import { isAutostartAllowed } from './autostart.js'
+import type { Host } from './host.js'
+import { Images } from './images.js'
+import { System } from './system.js'
+import { Transport } from './transport.js'
+
+export { ApiError, ConnectError } from './errors.js'
+export { resolveHost, DEFAULT_HOST, type Host } from './host.js'
+export type { Hijacked } from './transport.js'
+
+export class Client {
+  readonly transport: Transport
+  readonly containers: Containers
+  readonly images: Images
+  readonly exec: Execs
+  readonly system: System
+
+  constructor(host: Host, env: NodeJS.ProcessEnv = process.env) {
+    this.transport = new Transport(host, isAutostartAllowed(host, env))
+    this.containers = new Containers(this.transport)
+    this.images = new Images(this.transport)
+    this.exec = new Execs(this.transport)
+    this.system = new System(this.transport)
+  }
+}

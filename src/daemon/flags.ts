@@ -1,0 +1,122 @@
+// berthd's flags: dockerd's names for what the two share. Pure parsing; no defaults are looked up
+// on the host here.
+import { invalid } from '../lib/errors.js'
+import { isLevel, type Level } from '../lib/log.js'
+
+export interface DaemonOptions {
+  hosts: string[]
+  dataRoot: string
+  execRoot: string
+  pidfile: string
+  logLevel: Level
+  defaultUlimits: Array<{ Name: string; Soft: number; Hard: number }>
+  liveRestore: boolean
+  help: boolean
+  version: boolean
+}
+
+export const DEFAULTS = {
+  dataRoot: '/var/lib/berth',
+  execRoot: '/run/berth',
+  socket: '/run/berth/berth.sock',
+}
+
+export const USAGE = `Usage:  berthd [OPTIONS]
+
+A container engine that speaks Docker's API
+
+Options:
+      --data-root string        Root directory of persistent state (default "${DEFAULTS.dataRoot}")
+  -D, --debug                   Enable debug mode
+      --default-ulimit ulimit   Default ulimits for containers, e.g. nofile=1024:2048 (repeatable)
+      --exec-root string        Root directory for execution state files (default "${DEFAULTS.execRoot}")
+  -H, --host list               Daemon socket(s) to listen on: unix:///path or tcp://127.0.0.1:port
+                                (default unix://<exec-root>/berth.sock)
+      --live-restore            Keep containers running while the daemon is down (default true)
+  -l, --log-level string        Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
+  -p, --pidfile string          Path to use for daemon PID file (default "<exec-root>/berthd.pid")
+  -v, --version                 Print version information and quit
+`
+
+const TRUE = new Set(['true', '1', 'yes'])
+
+export function parseUlimit(spec: string) {
+  const m = /^([a-z]+)=(-?\d+)(?::(-?\d+))?$/.exec(spec)
+  if (!m) throw invalid(`invalid ulimit argument: ${spec}`)
+  const soft = Number(m[2])
+  const hard = m[3] === undefined ? soft : Number(m[3])
+  if (soft > hard) throw invalid(`ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`)
+  return { Name: m[1]!, Soft: soft, Hard: hard }
+}
+
+export function parseDaemonFlags(argv: readonly string[]): DaemonOptions {
+  const o: DaemonOptions = {
+    hosts: [],
+    dataRoot: DEFAULTS.dataRoot,
+    execRoot: DEFAULTS.execRoot,
+    pidfile: '',
+    logLevel: 'info',
+    defaultUlimits: [],
+    liveRestore: true,
+    help: false,
+    version: false,
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    const eq = arg.indexOf('=')
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg
+    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined
+    const value = () => {
+      if (inline !== undefined) return inline
+      const v = argv[++i]
+      if (v === undefined) throw invalid(`flag needs an argument: ${name}`)
+      return v
+    }
+    switch (name) {
+      case '-H':
+      case '--host':
+        o.hosts.push(value())
+        break
+      case '--data-root':
+        o.dataRoot = value()
+        break
+      case '--exec-root':
+        o.execRoot = value()
+        break
+      case '-p':
+      case '--pidfile':
+        o.pidfile = value()
+        break
+      case '-D':
+      case '--debug':
+        o.logLevel = 'debug'
+        break
+      case '-l':
+      case '--log-level': {
+        const l = value()
+        if (!isLevel(l)) throw invalid(`unable to parse logging level: ${l}`)
+        o.logLevel = l
+        break
+      }
+      case '--default-ulimit':
+        o.defaultUlimits.push(parseUlimit(value()))
+        break
+      case '--live-restore':
+        o.liveRestore = inline === undefined ? true : TRUE.has(inline)
+        break
+      case '-h':
+      case '--help':
+        o.help = true
+        break
+      case '-v':
+      case '--version':
+        o.version = true
+        break
+      default:
+        throw invalid(`unknown flag: ${name}`)
+    }
+  }
+  if (!o.pidfile) o.pidfile = `${o.execRoot}/berthd.pid`
+  if (o.hosts.length === 0) o.hosts.push(`unix://${o.execRoot === DEFAULTS.execRoot ? DEFAULTS.socket : `${o.execRoot}/berth.sock`}`)
+  return o
+}

@@ -1,0 +1,90 @@
+// Creating a container: resolve the image, reserve the name, prepare the directories and the
+// /etc files, insert the record as `created`. Every step pushes its undo.
+import { readFile } from 'node:fs/promises'
+import { hostname as osHostname } from 'node:os'
+import { invalid } from '../../lib/errors.js'
+import { isValidName, newId, randomName } from '../../lib/ids.js'
+import { UndoStack } from '../../lib/undo.js'
+import type { ContainerRecord, DockerConfig, DockerHostConfig } from '../../state/records.js'
+import { hostsFile, resolvConf } from '../../network/etc-files.js'
+import { commandOf, mergeImageConfig, networkMode, utsMode, validateHostConfig } from './options.js'
+import { containerDirs, createDirs, removeDirs, writeEtcFiles } from './rootfs.js'
+import type { ContainerDeps } from './deps.js'
+import { nameConflict } from './store.js'
+import { validateRuntimeOptions } from './spec-input.js'
+
+export const NEVER = '0001-01-01T00:00:00Z'
+
+export interface CreateRequest {
+  name?: string
+  config: DockerConfig
+  hostConfig: DockerHostConfig
+}
+
+export async function createContainer(deps: ContainerDeps, req: CreateRequest): Promise<{ id: string; warnings: string[] }> {
+  const { store, images, paths } = deps
+  const name = chooseName(deps, req.name)
+  const image = images.resolve(req.config.Image)
+  validateHostConfig(req.config, req.hostConfig)
+  validateRuntimeOptions(deps, req.hostConfig)
+  const net = networkMode(req.hostConfig.NetworkMode ?? '')
+  if (net.kind === 'container') store.resolve(net.ref)
+
+  const id = newId()
+  const config = mergeImageConfig(req.config, image.config)
+  const argv = commandOf(config)
+  const hostShare = net.kind === 'host' || utsMode(req.hostConfig.UTSMode ?? '').kind === 'host'
+  config.Hostname = req.config.Hostname || (hostShare ? osHostname() : id.slice(0, 12))
+
+  const record: ContainerRecord = {
+    id,
+    name,
+    created: new Date().toISOString(),
+    imageId: image.id,
+    path: argv[0]!,
+    args: argv.slice(1),
+    config,
+    hostConfig: {
+      ...req.hostConfig,
+      NetworkMode: req.hostConfig.NetworkMode || 'default',
+      Ulimits: req.hostConfig.Ulimits?.length ? req.hostConfig.Ulimits : deps.host.defaultUlimits.length ? deps.host.defaultUlimits : null,
+    },
+    state: { status: 'created', pid: 0, monitorPid: 0, exitCode: 0, error: '', oomKilled: false, startedAt: NEVER, finishedAt: NEVER },
+    restartCount: 0,
+    lowerDirs: images.lowerDirs(image.id),
+  }
+
+  const undo = new UndoStack()
+  const dirs = containerDirs(paths, id)
+  try {
+    await createDirs(dirs)
+    undo.push(() => removeDirs(dirs))
+    const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '')
+    await writeEtcFiles(dirs, {
+      hostname: config.Hostname + '\n',
+      hosts: hostsFile({ hostname: config.Hostname, domainname: config.Domainname }),
+      resolvConf: resolvConf(hostResolv, { hostNetwork: net.kind === 'host' }),
+    })
+    store.insert(record)
+    undo.discard()
+  } catch (e) {
+    await undo.run()
+    throw e
+  }
+  deps.events.emit({ type: 'container', action: 'create', id, attributes: { name, image: req.config.Image } })
+  return { id, warnings: [] }
+}
+
+function chooseName(deps: ContainerDeps, requested: string | undefined): string {
+  if (requested) {
+    if (!isValidName(requested)) throw invalid(`Invalid container name (${requested}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`)
+    const name = requested.replace(/^\//, '')
+    const taken = deps.store.nameTaken(name)
+    if (taken) throw nameConflict(name, taken.id)
+    return name
+  }
+  for (let attempt = 0; ; attempt++) {
+    const name = randomName(attempt)
+    if (!deps.store.nameTaken(name)) return name
+  }
+}

@@ -1,0 +1,34 @@
+// What the container service needs from the rest of the engine, and nothing more.
+import type { Paths } from '../../lib/paths.js'
+import type { ImageRecord } from '../../state/records.js'
+import type { Runc } from '../../runtime/runc.js'
+import type { EventBus } from '../events.js'
+import type { ContainerStore } from './store.js'
+import type { AttachHub } from './attach.js'
+import type { ExitWaiters } from './waiters.js'
+
+export interface ImageLookup {
+  resolve(ref: string): ImageRecord
+  lowerDirs(imageId: string): string[]
+}
+
+/** Facts about the host read once at daemon start. */
+export interface HostFacts {
+  boundingCaps: string[]
+  hardLimits: Record<string, number | 'unlimited'>
+  defaultSeccomp: unknown
+  kernelRelease: string
+  initPath: string
+  defaultUlimits: Array<{ Name: string; Soft: number; Hard: number }>
+}
+
+export interface ContainerDeps {
+  store: ContainerStore
+  images: ImageLookup
+  paths: Paths
+  runc: Runc
+  events: EventBus
+  attachHub: AttachHub
+  waiters: ExitWaiters
+  host: HostFacts
+}

@@ -1,0 +1,63 @@
+// `ps --filter`: Docker's filter keys over container records. Pure.
+import { invalid } from '../../lib/errors.js'
+import type { ContainerRecord } from '../../state/records.js'
+
+export type Filters = Record<string, string[]>
+
+const KEYS = new Set(['id', 'name', 'label', 'status', 'exited', 'ancestor', 'before', 'since', 'isolation', 'health', 'network', 'volume', 'publish', 'expose', 'is-task'])
+const STATUSES = new Set(['created', 'restarting', 'running', 'removing', 'paused', 'exited', 'dead'])
+
+/** Accepts both filter encodings Docker clients send: {"k":["v"]} and the old {"k":{"v":true}}. */
+export function parseFilters(raw: string | null): Filters {
+  if (!raw) return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    throw invalid(`invalid filter: ${raw}`)
+  }
+  const out: Filters = {}
+  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+    out[k] = Array.isArray(v) ? v.map(String) : Object.keys(v as object)
+  }
+  return out
+}
+
+export function matchContainers(
+  all: ContainerRecord[],
+  filters: Filters,
+  imageMatches: (ref: string, imageId: string) => boolean,
+): ContainerRecord[] {
+  for (const k of Object.keys(filters)) if (!KEYS.has(k)) throw invalid(`invalid filter '${k}'`)
+  for (const s of filters.status ?? []) if (!STATUSES.has(s)) throw invalid(`invalid filter 'status=${s}'`)
+  const byRef = (ref: string) => all.find((c) => c.id === ref || c.name === ref || c.id.startsWith(ref))
+  const created = (c: ContainerRecord) => Date.parse(c.created)
+  return all.filter((c) => {
+    const any = (key: string, test: (v: string) => boolean) => !filters[key] || filters[key]!.some(test)
+    return (
+      any('id', (v) => c.id.startsWith(v)) &&
+      any('name', (v) => new RegExp(v).test(c.name)) &&
+      any('status', (v) => v === c.state.status) &&
+      any('exited', (v) => c.state.status === 'exited' && Number(v) === c.state.exitCode) &&
+      (filters.label ?? []).every((v) => {
+        const [k, val] = splitLabel(v)
+        const have = c.config.Labels?.[k]
+        return val === undefined ? have !== undefined : have === val
+      }) &&
+      any('ancestor', (v) => imageMatches(v, c.imageId)) &&
+      any('before', (v) => {
+        const ref = byRef(v)
+        return !!ref && created(c) < created(ref)
+      }) &&
+      any('since', (v) => {
+        const ref = byRef(v)
+        return !!ref && created(c) > created(ref)
+      })
+    )
+  })
+}
+
+function splitLabel(v: string): [string, string | undefined] {
+  const i = v.indexOf('=')
+  return i < 0 ? [v, undefined] : [v.slice(0, i), v.slice(i + 1)]
+}

@@ -1,0 +1,130 @@
+// The container service: the engine's one entry point for container verbs. Each verb lives in
+// its own module; this class only holds the dependencies and routes calls.
+import { readLog, type LogEntry } from '../../runtime/log-reader.js'
+import type { ContainerRecord } from '../../state/records.js'
+import { AttachSession, type AttachOptions, type AttachSink } from './attach.js'
+import { createContainer, type CreateRequest } from './create.js'
+import type { ContainerDeps } from './deps.js'
+import { createExec, ExecStore, startExecInstance, type ExecConfig } from './exec.js'
+import { handleExit } from './exit.js'
+import { renameContainer, topContainer, waitContainer, type WaitCondition } from './misc.js'
+import { removeContainer } from './remove.js'
+import { containerDirs } from './rootfs.js'
+import { attachSocketOf, startContainer } from './start.js'
+import { assertCan } from './states.js'
+import { killContainer, pauseContainer, restartContainer, stopContainer, unpauseContainer } from './stop.js'
+import { BerthError } from '../../lib/errors.js'
+import { resize } from '../../runtime/attach.js'
+
+export class ContainerService {
+  readonly execs = new ExecStore()
+
+  constructor(readonly deps: ContainerDeps) {}
+
+  list(): ContainerRecord[] {
+    return this.deps.store.all()
+  }
+
+  inspect(ref: string): ContainerRecord {
+    return this.deps.store.resolve(ref)
+  }
+
+  create(req: CreateRequest) {
+    return createContainer(this.deps, req)
+  }
+
+  start(ref: string) {
+    return startContainer(this.deps, ref)
+  }
+
+  stop(ref: string, opts: { timeout?: number; signal?: string }) {
+    return stopContainer(this.deps, ref, opts)
+  }
+
+  restart(ref: string, opts: { timeout?: number; signal?: string }) {
+    return restartContainer(this.deps, ref, opts)
+  }
+
+  kill(ref: string, signal?: string) {
+    return killContainer(this.deps, ref, signal)
+  }
+
+  pause(ref: string) {
+    return pauseContainer(this.deps, ref)
+  }
+
+  unpause(ref: string) {
+    return unpauseContainer(this.deps, ref)
+  }
+
+  async remove(ref: string, opts: { force: boolean }) {
+    const id = this.deps.store.resolve(ref).id
+    await removeContainer(this.deps, ref, opts)
+    this.execs.dropContainer(id)
+  }
+
+  wait(ref: string, condition: WaitCondition) {
+    return waitContainer(this.deps, ref, condition)
+  }
+
+  rename(ref: string, name: string) {
+    return renameContainer(this.deps, ref, name)
+  }
+
+  top(ref: string, psArgs: string) {
+    return topContainer(this.deps, ref, psArgs)
+  }
+
+  /** Called for every conmon exit file: now, or found at daemon start. */
+  onExit(id: string, code: number | undefined) {
+    return handleExit(this.deps, id, code, (cid) => this.remove(cid, { force: true }))
+  }
+
+  /** Attach a client; before start it waits for start, while running it connects now. */
+  async attach(ref: string, opts: AttachOptions, sink: AttachSink): Promise<AttachSession> {
+    const c = this.deps.store.resolve(ref)
+    assertCan('attach', c)
+    const session = new AttachSession(opts, sink, () => undefined)
+    if (c.state.status === 'running' || c.state.status === 'paused') {
+      await this.deps.attachHub.connectNow(attachSocketOf(this.deps, c.id), session)
+    } else if (c.state.status === 'exited' && !opts.stdin && !opts.stdout && !opts.stderr) {
+      session.hangUp()
+    } else {
+      this.deps.attachHub.wait(c.id, session)
+    }
+    return session
+  }
+
+  async resize(ref: string, rows: number, cols: number): Promise<void> {
+    const c = this.deps.store.resolve(ref)
+    if (c.state.status !== 'running' && c.state.status !== 'paused')
+      throw new BerthError('conflict', `Container ${c.id} is not running`)
+    await resize(c.runDir ?? attachSocketOf(this.deps, c.id), rows, cols)
+  }
+
+  logs(ref: string, opts: { tail?: number; since?: number; until?: number; follow: boolean; signal?: AbortSignal }): AsyncIterable<LogEntry> {
+    const c = this.deps.store.resolve(ref)
+    const path = containerDirs(this.deps.paths, c.id).log
+    return readLog(path, {
+      ...opts,
+      isRunning: () => {
+        const s = this.deps.store.get(c.id)?.state.status
+        return s === 'running' || s === 'paused' || s === 'restarting'
+      },
+    })
+  }
+
+  createExec(ref: string, config: ExecConfig) {
+    return createExec(this.deps, this.execs, ref, config)
+  }
+
+  startExec(execId: string, opts: { detach: boolean; sink?: AttachSink }) {
+    return startExecInstance(this.deps, this.execs, execId, opts)
+  }
+
+  async resizeExec(execId: string, rows: number, cols: number) {
+    const e = this.execs.resolve(execId)
+    if (!e.handle) throw new BerthError('conflict', `Exec ${execId} is not running`)
+    await e.handle.resize(rows, cols)
+  }
+}

@@ -1,0 +1,98 @@
+// The composition root: opens the state, constructs every service with only what it uses, and
+// runs the startup reconcile. Nothing registers itself elsewhere.
+import { mkdir, rmdir } from 'node:fs/promises'
+import { paths as makePaths, type Paths } from '../lib/paths.js'
+import { log } from '../lib/log.js'
+import { openDb, type Db } from '../state/db.js'
+import { ContainerRepo } from '../state/containers.js'
+import { Runc } from '../runtime/runc.js'
+import { ExitWatcher } from '../runtime/exits.js'
+import { boundingCaps, hardLimits, kernelRelease, loadDefaultSeccomp } from '../runtime/spec/host.js'
+import { ImageService } from './images/service.js'
+import { EventBus } from './events.js'
+import { ContainerStore } from './containers/store.js'
+import { AttachHub } from './containers/attach.js'
+import { ExitWaiters } from './containers/waiters.js'
+import { ContainerService } from './containers/service.js'
+import { reconcile } from './containers/reconcile.js'
+import type { HostFacts } from './containers/deps.js'
+
+export interface EngineOptions {
+  dataRoot: string
+  execRoot: string
+  initPath?: string
+  /** `--default-ulimit`: applied to containers created without their own ulimits. */
+  defaultUlimits?: Array<{ Name: string; Soft: number; Hard: number }>
+}
+
+export class Engine {
+  private constructor(
+    readonly paths: Paths,
+    readonly db: Db,
+    readonly events: EventBus,
+    readonly images: ImageService,
+    readonly containers: ContainerService,
+    private readonly exits: ExitWatcher,
+    readonly startedAt: Date,
+  ) {}
+
+  static async open(opts: EngineOptions): Promise<Engine> {
+    const paths = makePaths(opts.dataRoot, opts.execRoot)
+    for (const dir of [paths.dataRoot, paths.blobs, paths.layers, paths.containers, paths.tmp])
+      await mkdir(dir, { recursive: true, mode: 0o711 })
+    for (const dir of [paths.execRoot, paths.runcRoot, paths.run, paths.exits, paths.sockets])
+      await mkdir(dir, { recursive: true, mode: 0o700 })
+
+    const db = openDb(paths.db)
+    const events = new EventBus()
+    const images = new ImageService(db, paths)
+    await images.ensureBuiltin()
+
+    const host: HostFacts = {
+      boundingCaps: await boundingCaps(),
+      hardLimits: await hardLimits(),
+      defaultSeccomp: await loadDefaultSeccomp(),
+      kernelRelease: kernelRelease(),
+      initPath: opts.initPath ?? '/usr/bin/tini-static',
+      defaultUlimits: opts.defaultUlimits ?? [],
+    }
+    const store = new ContainerStore(new ContainerRepo(db))
+    const containers = new ContainerService({
+      store,
+      images,
+      paths,
+      runc: new Runc(paths.runcRoot),
+      events,
+      attachHub: new AttachHub(),
+      waiters: new ExitWaiters(),
+      host,
+    })
+
+    const exits = new ExitWatcher(paths.exits)
+    const engine = new Engine(paths, db, events, images, containers, exits, new Date())
+    await reconcile(containers.deps, (id, code) => containers.onExit(id, code))
+    exits.on('exit', (id, code) => {
+      containers
+        .onExit(id, code)
+        .then(() => exits.consume(id))
+        .catch((e: unknown) => log.error('handling container exit failed', { id, error: String(e) }))
+    })
+    await exits.start()
+    return engine
+  }
+
+  /** Without live-restore: stop every running container before the daemon exits. */
+  async stopAll(): Promise<void> {
+    const running = this.containers.list().filter((c) => c.state.status === 'running' || c.state.status === 'paused')
+    await Promise.all(running.map((c) => this.containers.stop(c.id, {})))
+  }
+
+  /** Stops watching; containers keep running (live-restore). */
+  async close(): Promise<void> {
+    this.exits.stop()
+    this.db.close()
+    // The shared cgroup parent is removed once no container uses it (rmdir fails otherwise).
+    for (const ctl of ['memory', 'cpu', 'cpuacct', 'pids', 'devices', 'freezer', 'blkio', 'cpuset', 'systemd', 'hugetlb', 'net_cls', 'perf_event'])
+      await rmdir(`/sys/fs/cgroup/${ctl}/berth`).catch(() => undefined)
+  }
+}

@@ -1,0 +1,115 @@
+// Storing an image: layers first (each unpacked once, keyed by chain ID), then the config blob,
+// then the rows in one transaction (image, layers, tags). On failure, layers this call created
+// and no image uses are removed again.
+import type { Readable } from 'node:stream'
+import { BerthError } from '../../lib/errors.js'
+import { UndoStack } from '../../lib/undo.js'
+import type { ImageConfigJson, ImageRecord, LayerRecord } from '../../state/records.js'
+import { chainIds, isDigest, sha256 } from '../../storage/digest.js'
+import { LAYER_MEDIA_TYPE, type CreatedLayer } from '../../storage/layer-store.js'
+import type { ImageDeps } from './deps.js'
+
+export interface LayerSource {
+  /** Opens the layer tar (gzip or plain); called only when the layer is not present yet. */
+  open(): Readable
+}
+
+export interface NewImage {
+  /** The config blob exactly as it will be stored: its sha256 is the image ID. */
+  configBytes: Buffer
+  /** One per diff ID in the config, bottom first. */
+  layers: LayerSource[]
+  /** Full normalised references to point at the image. */
+  tags: string[]
+  repoDigests?: string[]
+  parent?: string
+}
+
+export interface CreatedImage {
+  record: ImageRecord
+  /** Tags that moved here from another image: ref → previous image ID. */
+  moved: Array<{ ref: string; from: string }>
+}
+
+export function parseConfig(bytes: Buffer): ImageConfigJson {
+  let config: ImageConfigJson
+  try {
+    config = JSON.parse(bytes.toString('utf8')) as ImageConfigJson
+  } catch (e) {
+    throw new BerthError('invalid', `invalid image config: ${(e as Error).message}`)
+  }
+  const ids = config?.rootfs?.diff_ids
+  if (!Array.isArray(ids) || !ids.every((d) => typeof d === 'string' && isDigest(d))) {
+    throw new BerthError('invalid', 'invalid image config: rootfs.diff_ids must be a list of sha256 digests')
+  }
+  return config
+}
+
+export const layerRecord = (made: CreatedLayer, parent: string | null): LayerRecord => ({
+  chainId: made.chainId,
+  diffId: made.diffId,
+  parent,
+  size: made.size,
+  blob: { digest: made.diffId, mediaType: LAYER_MEDIA_TYPE, size: made.tarSize },
+})
+
+/** Makes sure every layer of `diffIds` is unpacked; returns the layer records, bottom first. */
+async function ensureLayers(deps: ImageDeps, diffIds: string[], sources: LayerSource[], undo: UndoStack): Promise<LayerRecord[]> {
+  const chains = chainIds(diffIds)
+  const out: LayerRecord[] = []
+  for (let i = 0; i < diffIds.length; i++) {
+    const chainId = chains[i]!
+    const existing = deps.layers.get(chainId)
+    if (existing && (await deps.layerStore.has(chainId))) {
+      out.push(existing)
+      continue
+    }
+    const made = await deps.layerStore.create(sources[i]!.open(), i === 0 ? null : chains[i - 1]!, diffIds[i])
+    const isUnused = () => !deps.images.list().some((im) => im.chainIds.includes(chainId))
+    undo.push(async () => { if (isUnused()) await deps.layerStore.remove(chainId) })
+    const record = layerRecord(made, i === 0 ? null : chains[i - 1]!)
+    deps.layers.put(record)
+    undo.push(() => { if (isUnused()) deps.layers.remove(chainId) })
+    out.push(record)
+  }
+  return out
+}
+
+export async function createImage(deps: ImageDeps, image: NewImage): Promise<CreatedImage> {
+  const config = parseConfig(image.configBytes)
+  const diffIds = config.rootfs.diff_ids
+  if (diffIds.length !== image.layers.length) {
+    throw new BerthError('invalid', `image config lists ${diffIds.length} layers but ${image.layers.length} were given`)
+  }
+  const undo = new UndoStack()
+  try {
+    const layers = await ensureLayers(deps, diffIds, image.layers, undo)
+    const id = sha256(image.configBytes)
+    await deps.blobs.put(image.configBytes)
+    const existing = deps.images.get(id)
+    const record: ImageRecord = {
+      id,
+      config,
+      diffIds,
+      chainIds: chainIds(diffIds),
+      size: layers.reduce((n, l) => n + l.size, 0),
+      created: existing?.created ?? config.created ?? new Date().toISOString(),
+      repoDigests: [...new Set([...(existing?.repoDigests ?? []), ...(image.repoDigests ?? [])])],
+    }
+    const parent = image.parent ?? existing?.parent
+    if (parent) record.parent = parent
+    const moved: CreatedImage['moved'] = []
+    deps.images.transaction(() => {
+      deps.images.put(record)
+      for (const ref of image.tags) {
+        const from = deps.images.setTag(ref, id)
+        if (from) moved.push({ ref, from })
+      }
+    })
+    undo.discard()
+    return { record, moved }
+  } catch (e) {
+    await undo.run()
+    throw e
+  }
+}

@@ -1,0 +1,56 @@
+// Turning what a user typed into an image: a name (tag or digest reference), a full ID with or
+// without `sha256:`, or a unique ID prefix. Names win over ID prefixes, as in Docker.
+import { BerthError } from '../../lib/errors.js'
+import { formatReference, nameOf, parseReference, withDefaultTag, type Reference } from '../../lib/reference.js'
+import type { ImageRepository } from '../../state/images.js'
+import type { ImageRecord } from '../../state/records.js'
+
+const ID_RE = /^(sha256:)?[0-9a-f]{1,64}$/
+
+const noSuchImage = (ref: string) => new BerthError('not-found', `No such image: ${ref}`)
+
+function tryParse(ref: string): Reference | undefined {
+  try {
+    return parseReference(ref)
+  } catch {
+    return undefined
+  }
+}
+
+/** The image a named reference points at, if any. */
+export function byName(images: ImageRepository, ref: Reference): ImageRecord | undefined {
+  if (ref.digest !== undefined) {
+    const wanted = `${nameOf(ref)}@${ref.digest}`
+    return images.list().find((im) => im.repoDigests.includes(wanted))
+  }
+  const id = images.tagged(formatReference(withDefaultTag(ref)))
+  return id ? images.get(id) : undefined
+}
+
+export interface Resolved {
+  image: ImageRecord
+  /** The reference that matched, normalised, when the image was named rather than given by ID. */
+  named?: Reference
+}
+
+export function resolveDetailed(images: ImageRepository, ref: string): Resolved {
+  const full = /^(sha256:)?([0-9a-f]{64})$/.exec(ref)
+  if (full) {
+    const found = images.get(`sha256:${full[2]}`)
+    if (found) return { image: found }
+    throw noSuchImage(ref)
+  }
+  const named = tryParse(ref)
+  if (named) {
+    const found = byName(images, named)
+    if (found) return { image: found, named: withDefaultTag(named) }
+  }
+  if (ID_RE.test(ref)) {
+    const prefix = ref.startsWith('sha256:') ? ref : `sha256:${ref}`
+    const ids = images.idsWithPrefix(prefix)
+    if (ids.length === 1) return { image: images.get(ids[0]!)! }
+  }
+  throw noSuchImage(ref)
+}
+
+export const resolveImage = (images: ImageRepository, ref: string): ImageRecord => resolveDetailed(images, ref).image

@@ -1,0 +1,113 @@
+// The image service: the engine's one entry point for local images. It resolves refs once at
+// the start of each method and delegates each verb to its own module. Wiring: a database and
+// the data root's paths; host effects come in through `host` (storage/host.ts by default).
+import type { Readable } from 'node:stream'
+import { BerthError } from '../../lib/errors.js'
+import type { Paths } from '../../lib/paths.js'
+import { checkTag, formatReference, parseReference } from '../../lib/reference.js'
+import type { Db } from '../../state/db.js'
+import { ImageRepository } from '../../state/images.js'
+import { LayerRepository } from '../../state/layers.js'
+import type { ImageRecord } from '../../state/records.js'
+import { BlobStore } from '../../storage/blobs.js'
+import { hostImageHost, type ImageHost } from '../../storage/host.js'
+import { LayerStore } from '../../storage/layer-store.js'
+import { BUILTIN_REF, buildBuiltin, layerStream } from './builtin.js'
+import { createImage } from './create.js'
+import type { ImageDeps } from './deps.js'
+import { imageHistory, type HistoryItem } from './history.js'
+import { importImage, type ImportOptions } from './import.js'
+import { listImages, summarize, type Filters, type ImageSummary } from './list.js'
+import { load } from './load.js'
+import { removeImage, type DeleteItem, type InUse, type RemoveOptions } from './remove.js'
+import { resolveImage } from './resolve.js'
+import { saveImages } from './save.js'
+
+export type { DeleteItem, Filters, HistoryItem, ImageSummary, ImportOptions, InUse, RemoveOptions }
+
+export class ImageService {
+  private readonly deps: ImageDeps
+
+  constructor(db: Db, paths: Paths, private readonly host: ImageHost = hostImageHost) {
+    const blobs = new BlobStore(paths.blobs, paths.tmp)
+    this.deps = {
+      paths,
+      images: new ImageRepository(db),
+      layers: new LayerRepository(db),
+      blobs,
+      layerStore: new LayerStore(paths.layers, paths.tmp, blobs, host.nodeOps),
+    }
+  }
+
+  /** Makes sure `busybox:latest` exists, building it from the host's /bin/busybox if not. */
+  async ensureBuiltin(busyboxPath = '/bin/busybox'): Promise<ImageRecord> {
+    const id = this.deps.images.tagged(BUILTIN_REF)
+    const existing = id ? this.deps.images.get(id) : undefined
+    if (existing) return existing
+    const built = await buildBuiltin((b) => this.host.listApplets(b), busyboxPath)
+    const { record } = await createImage(this.deps, {
+      configBytes: built.configBytes,
+      layers: [{ open: () => layerStream(built.layer) }],
+      tags: [BUILTIN_REF],
+    })
+    return record
+  }
+
+  resolve(ref: string): ImageRecord {
+    return resolveImage(this.deps.images, ref)
+  }
+
+  list(opts: { all?: boolean; filters?: Filters } = {}): ImageSummary[] {
+    return listImages(this.deps.images, opts)
+  }
+
+  inspect(ref: string): ImageSummary {
+    return summarize(this.deps.images, this.resolve(ref))
+  }
+
+  history(ref: string): HistoryItem[] {
+    const image = this.resolve(ref)
+    const layers = image.chainIds.map((c) => this.deps.layers.get(c))
+    return imageHistory(image, layers, summarize(this.deps.images, image).repoTags)
+  }
+
+  /** `docker tag`: `repo` may carry the tag itself; `tag` defaults to latest. */
+  tag(source: string, repo: string, tag?: string): void {
+    const image = this.resolve(source)
+    const ref = parseReference(repo)
+    if (ref.digest !== undefined) throw new BerthError('invalid', 'refusing to create a tag with a digest reference')
+    if (tag) {
+      if (ref.tag !== undefined) throw new BerthError('invalid', 'invalid reference format')
+      checkTag(tag)
+      ref.tag = tag
+    }
+    ref.tag ??= 'latest'
+    this.deps.images.setTag(formatReference(ref), image.id)
+  }
+
+  remove(ref: string, opts: RemoveOptions, inUse: InUse): Promise<DeleteItem[]> {
+    return removeImage(this.deps, ref, opts, inUse)
+  }
+
+  /** Loads an image archive; returns the IDs of the images it held. */
+  load(input: Readable, onMessage: (line: string) => void): Promise<string[]> {
+    return load(this.deps, input, onMessage)
+  }
+
+  /** A docker-archive tar of the images `refs` name. */
+  save(refs: string[]): Readable {
+    return saveImages(this.deps, refs)
+  }
+
+  /** `docker import`: a rootfs tarball becomes a one-layer image; returns its ID. */
+  import(input: Readable, opts: ImportOptions): Promise<string> {
+    return importImage(this.deps, input, opts)
+  }
+
+  /** Layer directories of an image, top first (overlay lowerdir order). */
+  lowerDirs(imageId: string): string[] {
+    const image = this.deps.images.get(imageId)
+    if (!image) throw new BerthError('not-found', `No such image: ${imageId}`)
+    return [...image.chainIds].reverse().map((c) => this.deps.layerStore.diffDir(c))
+  }
+}

@@ -1,0 +1,32 @@
+// Human-readable durations and sizes as Docker prints them (go-units' HumanDuration and
+// HumanSizeWithPrecision, decimal units).
+
+export function humanDuration(ms: number): string {
+  const s = Math.floor(ms / 1000)
+  if (s < 1) return 'Less than a second'
+  if (s === 1) return '1 second'
+  if (s < 60) return `${s} seconds`
+  const m = Math.floor(s / 60)
+  if (m === 1) return 'About a minute'
+  if (m < 60) return `${m} minutes`
+  const h = Math.round(s / 3600)
+  if (h === 1) return 'About an hour'
+  if (h < 48) return `${h} hours`
+  if (h < 24 * 7 * 2) return `${Math.floor(h / 24)} days`
+  if (h < 24 * 30 * 2) return `${Math.floor(h / 24 / 7)} weeks`
+  if (h < 24 * 365 * 2) return `${Math.floor(h / 24 / 30)} months`
+  return `${Math.floor(h / 24 / 365)} years`
+}
+
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB']
+
+/** 4.26MB, 1.2GB, 0B — three significant digits like go-units. */
+export function humanSize(bytes: number, precision = 3): string {
+  let size = bytes
+  let i = 0
+  while (size >= 1000 && i < UNITS.length - 1) {
+    size /= 1000
+    i++
+  }
+  return `${Number(size.toPrecision(precision))}${UNITS[i]}`
+}

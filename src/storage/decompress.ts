@@ -1,0 +1,53 @@
+// Compression sniffing for layer streams: gzip is detected by its magic bytes and inflated;
+// an uncompressed tar passes through; zstd, xz and bzip2 are refused with a clear message.
+import { pipeline, Readable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
+import { BerthError } from '../lib/errors.js'
+
+export type Compression = 'none' | 'gzip' | 'zstd' | 'xz' | 'bzip2'
+
+export function detectCompression(head: Buffer): Compression {
+  const starts = (...b: number[]) => b.every((x, i) => head[i] === x)
+  if (starts(0x1f, 0x8b)) return 'gzip'
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return 'zstd'
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return 'xz'
+  if (starts(0x42, 0x5a, 0x68)) return 'bzip2'
+  return 'none'
+}
+
+async function* inflate(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const it = src[Symbol.asyncIterator]()
+  let head = Buffer.alloc(0)
+  while (head.length < 6) {
+    const r = await it.next()
+    if (r.done) break
+    head = Buffer.concat([head, r.value as Buffer])
+  }
+  const kind = detectCompression(head)
+  if (kind !== 'none' && kind !== 'gzip') {
+    throw new BerthError('not-implemented', `${kind}-compressed layers are not supported yet`)
+  }
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head
+    for (;;) {
+      const r = await it.next()
+      if (r.done) return
+      yield r.value as Buffer
+    }
+  }
+  if (kind === 'none') {
+    yield* rest()
+    return
+  }
+  const gunzip = createGunzip()
+  pipeline(Readable.from(rest()), gunzip, () => {}) // a failure reaches us through gunzip's iterator
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer
+  } catch (e) {
+    if (e instanceof BerthError) throw e
+    throw new BerthError('invalid', `gzip: ${(e as Error).message}`, { cause: e })
+  }
+}
+
+/** The uncompressed content of `input`, whatever its (supported) compression. */
+export const decompressed = (input: Readable): Readable => Readable.from(inflate(input), { objectMode: false })

@@ -1,0 +1,207 @@
+// Safe tar extraction: a layer (or an image archive) is streamed into an empty directory.
+//
+// Invariants: nothing is written outside `root` (names are cleaned and parents lstat-walked, see
+// safe-path.ts; hard links must point inside; an existing final component is replaced, never
+// followed). With `layer` semantics, ownership, device nodes and xattrs are applied and OCI
+// whiteouts become overlay whiteouts: `.wh.<name>` → char 0/0, `.wh..wh..opq` →
+// trusted.overlay.opaque=y on the directory. The diff ID is the sha256 of the uncompressed tar.
+import { createWriteStream } from 'node:fs'
+import { chmod, link, lstat, mkdir, rm, symlink, lutimes } from 'node:fs/promises'
+import { posix } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import type { Readable } from 'node:stream'
+import tar from 'tar-stream'
+import { BerthError } from '../lib/errors.js'
+import { decompressed } from './decompress.js'
+import { DigestStream } from './digest.js'
+import { cleanName, ensureParents, existingInside } from './safe-path.js'
+
+export const WHITEOUT_PREFIX = '.wh.'
+export const OPAQUE_WHITEOUT = '.wh..wh..opq'
+const S_IFCHR = 0o020000
+const S_IFBLK = 0o060000
+const S_IFIFO = 0o010000
+
+/** The syscalls a layer unpack needs beyond plain file writes (sys/ffi.ts in production). */
+export interface NodeOps {
+  mknod(path: string, mode: number, dev: bigint | number): unknown
+  mkWhiteout(path: string): unknown
+  lchown(path: string, uid: number, gid: number): unknown
+  setXattr(path: string, name: string, value: Buffer): void
+}
+
+export interface UnpackOptions {
+  /**
+   * Set for image layers: owners, devices, xattrs and whiteouts are applied through it (needs
+   * root). Absent for image archives: only files, directories and symlinks, owned by us.
+   */
+  layer?: NodeOps
+}
+
+export interface UnpackResult {
+  /** sha256 of the uncompressed tar stream. */
+  diffId: string
+  /** Bytes of the uncompressed tar stream. */
+  tarSize: number
+  /** Bytes of regular-file content unpacked (Docker's layer size). */
+  size: number
+}
+
+type Header = Omit<tar.Header, 'pax' | 'type'> & { type?: tar.Header['type'] | null; pax?: Record<string, string> | null }
+/** An entry's body as tar-stream hands it over (a streamx Readable). */
+type Body = AsyncIterable<Buffer> & { resume(): unknown }
+
+/** glibc's makedev. */
+export const makedev = (major: number, minor: number): bigint =>
+  ((BigInt(major) & 0xfffff000n) << 32n) | ((BigInt(major) & 0xfffn) << 8n) |
+  ((BigInt(minor) & 0xffffff00n) << 12n) | (BigInt(minor) & 0xffn)
+
+async function removeExisting(path: string, keepDir: boolean): Promise<void> {
+  const st = await lstat(path).catch(() => undefined)
+  if (!st) return
+  if (keepDir && st.isDirectory()) return
+  await rm(path, { recursive: true, force: true })
+}
+
+interface DirTimes { path: string; mtime: Date }
+
+class Extractor {
+  size = 0
+  private readonly dirTimes: DirTimes[] = []
+
+  constructor(private readonly root: string, private readonly opts: UnpackOptions) {}
+
+  async entry(h: Header, body: Body): Promise<void> {
+    const parts = cleanName(h.name)
+    const base = parts[parts.length - 1] ?? ''
+    if (this.opts.layer && base.startsWith(WHITEOUT_PREFIX)) {
+      body.resume()
+      return this.whiteout(h, parts)
+    }
+    const path = await ensureParents(this.root, parts, h.name)
+    switch (h.type) {
+      case 'directory':
+        await removeExisting(path, true)
+        await mkdir(path, { mode: 0o700 }).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e })
+        this.dirTimes.push({ path, mtime: this.mtimeOf(h) })
+        break
+      case 'file':
+      case 'contiguous-file':
+      case null:
+      case undefined:
+        if (parts.length === 0) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: a file cannot replace the root`)
+        await removeExisting(path, false)
+        await pipeline(body, createWriteStream(path, { flags: 'wx', mode: 0o600 }))
+        this.size += h.size ?? 0
+        break
+      case 'symlink':
+        await removeExisting(path, false)
+        await symlink(h.linkname ?? '', path)
+        break
+      case 'link':
+        await removeExisting(path, false)
+        await link(await this.linkTarget(h), path)
+        break
+      case 'character-device':
+      case 'block-device':
+      case 'fifo':
+        if (!this.opts.layer) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: device nodes are not allowed here`)
+        await removeExisting(path, false)
+        this.opts.layer!.mknod(path, this.nodeMode(h), h.type === 'fifo' ? 0 : makedev(h.devmajor ?? 0, h.devminor ?? 0))
+        break
+      default:
+        body.resume()
+        return // pax/GNU bookkeeping entries tar-stream already folded in
+    }
+    body.resume()
+    if (h.type !== 'link') await this.applyMetadata(path, h) // a hard link shares its target's inode
+  }
+
+  /** Sets directory mtimes last: writing children changed them. */
+  async finish(): Promise<void> {
+    for (const d of this.dirTimes.reverse()) await lutimes(d.path, d.mtime, d.mtime)
+  }
+
+  private async whiteout(h: Header, parts: string[]): Promise<void> {
+    const base = parts[parts.length - 1]!
+    const dir = await ensureParents(this.root, parts, h.name)
+    const parent = posix.dirname(dir)
+    if (base === OPAQUE_WHITEOUT) {
+      this.opts.layer!.setXattr(parent, 'trusted.overlay.opaque', Buffer.from('y'))
+      return
+    }
+    const target = base.slice(WHITEOUT_PREFIX.length)
+    if (target === '' || target === '.' || target === '..') {
+      throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: bad whiteout`)
+    }
+    const path = posix.join(parent, target)
+    await removeExisting(path, false)
+    this.opts.layer!.mkWhiteout(path)
+  }
+
+  private async linkTarget(h: Header): Promise<string> {
+    const parts = cleanName(h.linkname ?? '')
+    if (parts.length === 0) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: hard link to the root`)
+    const target = await existingInside(this.root, parts, h.linkname ?? '')
+    const st = await lstat(target).catch(() => undefined)
+    if (!st) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: hard link target ${JSON.stringify(h.linkname)} not found`)
+    if (st.isDirectory()) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: hard link to a directory`)
+    return target
+  }
+
+  private nodeMode(h: Header): number {
+    const perm = (h.mode ?? 0o644) & 0o7777
+    return perm | (h.type === 'character-device' ? S_IFCHR : h.type === 'block-device' ? S_IFBLK : S_IFIFO)
+  }
+
+  private mtimeOf(h: Header): Date {
+    const pax = h.pax?.mtime
+    if (pax && Number.isFinite(Number(pax))) return new Date(Number(pax) * 1000)
+    return h.mtime ?? new Date(0)
+  }
+
+  private async applyMetadata(path: string, h: Header): Promise<void> {
+    const isLink = h.type === 'symlink'
+    if (this.opts.layer) {
+      const uid = h.pax?.uid !== undefined ? Number(h.pax.uid) : (h.uid ?? 0)
+      const gid = h.pax?.gid !== undefined ? Number(h.pax.gid) : (h.gid ?? 0)
+      this.opts.layer!.lchown(path, uid, gid)
+      for (const [key, value] of Object.entries(h.pax ?? {})) {
+        if (key.startsWith('SCHILY.xattr.')) this.opts.layer!.setXattr(path, key.slice('SCHILY.xattr.'.length), Buffer.from(value, 'utf8'))
+      }
+    }
+    if (!isLink) await chmod(path, (h.mode ?? 0o644) & 0o7777)
+    if (h.type !== 'directory') {
+      const mtime = this.mtimeOf(h)
+      await lutimes(path, mtime, mtime)
+    }
+  }
+}
+
+/**
+ * Streams a (possibly gzip-compressed) tar into `root`, an existing empty directory.
+ * Rejects with BerthError('invalid') on an unsafe or malformed archive; the caller removes
+ * the half-written directory.
+ */
+export async function unpack(input: Readable, root: string, opts: UnpackOptions): Promise<UnpackResult> {
+  const extract = tar.extract()
+  const digest = new DigestStream()
+  const extractor = new Extractor(root, opts)
+  const feeding = pipeline(decompressed(input), digest, extract)
+  // A truncated stream fails `feeding` while an entry body still waits for bytes: race them.
+  const failed = new Promise<never>((_, reject) => feeding.catch(reject))
+  failed.catch(() => {})
+  try {
+    for await (const entry of extract) await Promise.race([extractor.entry(entry.header as Header, entry as unknown as Body), failed])
+    await feeding
+  } catch (e) {
+    extract.destroy()
+    input.destroy()
+    if (e instanceof BerthError) throw e
+    const err = e as NodeJS.ErrnoException
+    if (err.code && /^E[A-Z]+$/.test(err.code) && err.syscall) throw e // host failure: keep as is
+    throw new BerthError('invalid', `invalid tar stream: ${err.message}`, { cause: e })
+  }
+  await extractor.finish()
+  return { diffId: digest.digest(), tarSize: digest.bytes, size: extractor.size }
+}
