@@ -11,6 +11,7 @@ export interface DaemonOptions {
   logLevel: Level
   defaultUlimits: Array<{ Name: string; Soft: number; Hard: number }>
   liveRestore: boolean
+  cgroupParent: string
   help: boolean
   version: boolean
 }
@@ -26,6 +27,7 @@ export const USAGE = `Usage:  berthd [OPTIONS]
 A container engine that speaks Docker's API
 
 Options:
+      --cgroup-parent string    Parent cgroup for all containers (default "/berth")
       --data-root string        Root directory of persistent state (default "${DEFAULTS.dataRoot}")
   -D, --debug                   Enable debug mode
       --default-ulimit ulimit   Default ulimits for containers, e.g. nofile=1024:2048 (repeatable)
@@ -58,6 +60,7 @@ export function parseDaemonFlags(argv: readonly string[]): DaemonOptions {
     logLevel: 'info',
     defaultUlimits: [],
     liveRestore: true,
+    cgroupParent: '/berth',
     help: false,
     version: false,
   }
@@ -101,6 +104,12 @@ export function parseDaemonFlags(argv: readonly string[]): DaemonOptions {
       case '--default-ulimit':
         o.defaultUlimits.push(parseUlimit(value()))
         break
+      case '--cgroup-parent': {
+        const p = value()
+        if (!p.startsWith('/') || p.includes('..')) throw invalid(`invalid cgroup parent: ${p} (an absolute path is required)`)
+        o.cgroupParent = p.replace(/\/+$/, '')
+        break
+      }
       case '--live-restore':
         o.liveRestore = inline === undefined ? true : TRUE.has(inline)
         break

@@ -35,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   await claimPidfile(opts.pidfile)
-  const engine = await Engine.open({ dataRoot: opts.dataRoot, execRoot: opts.execRoot, defaultUlimits: opts.defaultUlimits })
+  const engine = await Engine.open({ dataRoot: opts.dataRoot, execRoot: opts.execRoot, defaultUlimits: opts.defaultUlimits, cgroupParent: opts.cgroupParent })
   const id = await daemonId(opts.dataRoot)
   const server = createApiServer(allRoutes(engine, { version: VERSION, liveRestore: opts.liveRestore, id }), { version: VERSION })
   const closers: Array<() => Promise<void>> = []

@@ -1,6 +1,6 @@
 // The composition root: opens the state, constructs every service with only what it uses, and
 // runs the startup reconcile. Nothing registers itself elsewhere.
-import { mkdir, rmdir } from 'node:fs/promises'
+import { mkdir, readdir, rmdir } from 'node:fs/promises'
 import { paths as makePaths, type Paths } from '../lib/paths.js'
 import { log } from '../lib/log.js'
 import { openDb, type Db } from '../state/db.js'
@@ -23,6 +23,8 @@ export interface EngineOptions {
   initPath?: string
   /** `--default-ulimit`: applied to containers created without their own ulimits. */
   defaultUlimits?: Array<{ Name: string; Soft: number; Hard: number }>
+  /** Every container's cgroup is <cgroupParent>/<id> in each v1 hierarchy. */
+  cgroupParent?: string
 }
 
 export class Engine {
@@ -40,7 +42,7 @@ export class Engine {
     const paths = makePaths(opts.dataRoot, opts.execRoot)
     for (const dir of [paths.dataRoot, paths.blobs, paths.layers, paths.containers, paths.tmp])
       await mkdir(dir, { recursive: true, mode: 0o711 })
-    for (const dir of [paths.execRoot, paths.runcRoot, paths.run, paths.exits, paths.sockets])
+    for (const dir of [paths.execRoot, paths.runcRoot, paths.run, paths.execs, paths.exits, paths.sockets])
       await mkdir(dir, { recursive: true, mode: 0o700 })
 
     const db = openDb(paths.db)
@@ -55,6 +57,7 @@ export class Engine {
       kernelRelease: kernelRelease(),
       initPath: opts.initPath ?? '/usr/bin/tini-static',
       defaultUlimits: opts.defaultUlimits ?? [],
+      cgroupParent: opts.cgroupParent ?? '/berth',
     }
     const store = new ContainerStore(new ContainerRepo(db))
     const containers = new ContainerService({
@@ -91,8 +94,9 @@ export class Engine {
   async close(): Promise<void> {
     this.exits.stop()
     this.db.close()
-    // The shared cgroup parent is removed once no container uses it (rmdir fails otherwise).
-    for (const ctl of ['memory', 'cpu', 'cpuacct', 'pids', 'devices', 'freezer', 'blkio', 'cpuset', 'systemd', 'hugetlb', 'net_cls', 'perf_event'])
-      await rmdir(`/sys/fs/cgroup/${ctl}/berth`).catch(() => undefined)
+    // The cgroup parent is removed once no container uses it (rmdir fails otherwise).
+    const parent = this.containers.deps.host.cgroupParent
+    for (const ctl of await readdir('/sys/fs/cgroup').catch(() => [] as string[]))
+      await rmdir(`/sys/fs/cgroup/${ctl}${parent}`).catch(() => undefined)
   }
 }

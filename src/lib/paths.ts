@@ -18,6 +18,8 @@ export interface Paths {
   runcRoot: string
   /** Per-container run dirs: run/<id>/ (bundle, conmon files, attach socket) */
   run: string
+  /** Per-exec dirs: e/<exec id prefix>/ (process.json, conmon files, attach socket). Short on purpose: sun_path. */
+  execs: string
   /** conmon --exit-dir: one file per exited container, named by ID. */
   exits: string
   /** conmon --socket-dir-path: short symlinks to attach sockets. */
@@ -35,6 +37,7 @@ export function paths(dataRoot: string, execRoot: string): Paths {
     tmp: join(dataRoot, 'tmp'),
     runcRoot: join(execRoot, 'runc'),
     run: join(execRoot, 'c'),
+    execs: join(execRoot, 'e'),
     exits: join(execRoot, 'exits'),
     sockets: join(execRoot, 's'),
   }

@@ -36,7 +36,8 @@ export function createArgs(req: CreateRequest): string[] {
   const args = [
     '--api-version', '1',
     '-c', req.id,
-    '-u', req.id,
+    // The attach socket's link is named by -u: a short ID keeps the path under sun_path's 108 bytes.
+    '-u', req.id.slice(0, 12),
     '-n', req.name,
     '-r', req.runcBinary ?? RUNC,
     '--runtime-arg', '--root', '--runtime-arg', req.runcRoot,
@@ -58,7 +59,7 @@ export function createArgs(req: CreateRequest): string[] {
 }
 
 /** Where conmon's attach socket is reachable through its short symlink. */
-export const attachSocketPath = (socketDir: string, id: string) => join(socketDir, id, 'attach')
+export const attachSocketPath = (socketDir: string, id: string) => join(socketDir, id.slice(0, 12), 'attach')
 
 /** Failure of `runc create` (or of conmon itself), with runc's own words as the message. */
 export class CreateError extends Error {

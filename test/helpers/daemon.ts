@@ -2,8 +2,8 @@
 // run side by side. `stop()` ends the daemon; `cleanup()` removes every container, stops the
 // daemon, and checks that nothing of it is left (mounts, conmon processes, directories).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
 import { request } from 'node:http'
 import assert from 'node:assert/strict'
 
@@ -19,6 +19,8 @@ export interface RunResult {
 
 export interface TestDaemon {
   dir: string
+  /** this daemon's cgroup parent, e.g. /berth-test-run-AbC123 */
+  cgroupParent: string
   dataRoot: string
   execRoot: string
   socket: string
@@ -62,10 +64,11 @@ export async function startDaemon(name: string, extraArgs: string[] = []): Promi
   const dataRoot = join(dir, 'data')
   const execRoot = join(dir, 'run')
   const socket = join(execRoot, 'berth.sock')
+  const cgroupParent = `/${basename(dir)}`
   const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, BERTH_NO_AUTOSTART: '1', DOCKER_CONFIG: join(dir, 'docker-config') }
   let logText = ''
   const launch = () => {
-    const p = spawn(BERTHD, ['--data-root', dataRoot, '--exec-root', execRoot, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const p = spawn(BERTHD, ['--data-root', dataRoot, '--exec-root', execRoot, '--cgroup-parent', cgroupParent, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
     p.stdout!.on('data', (d) => (logText += d))
     p.stderr!.on('data', (d) => (logText += d))
     return p
@@ -80,6 +83,7 @@ export async function startDaemon(name: string, extraArgs: string[] = []): Promi
 
   const d: TestDaemon = {
     dir,
+    cgroupParent,
     dataRoot,
     execRoot,
     socket,
@@ -146,6 +150,10 @@ export function leaks(dir: string): string[] {
   for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) if (line.includes(dir)) out.push(`mount: ${line.split(' ')[4]}`)
   const ps = spawnSync('pgrep', ['-a', '-f', dir], { encoding: 'utf8' }).stdout
   for (const line of ps.split('\n').filter(Boolean)) if (!line.includes('pgrep')) out.push(`process: ${line}`)
+  for (const ctl of readdirSync('/sys/fs/cgroup')) {
+    const p = `/sys/fs/cgroup/${ctl}/${basename(dir)}`
+    if (existsSync(p)) out.push(`cgroup: ${p}`)
+  }
   const runc = join(dir, 'run', 'runc')
   if (existsSync(runc)) {
     const list = spawnSync('runc', ['--root', runc, 'list', '-q'], { encoding: 'utf8' }).stdout.trim()

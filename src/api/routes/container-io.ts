@@ -16,8 +16,11 @@ const flag = (q: URLSearchParams, k: string) => {
   return v !== null && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
 }
 
+/** moby names the multiplexed type only on upgraded connections of API 1.42 and later. */
 export const streamContentType = (req: ApiRequest, tty: boolean) =>
-  !tty && atLeast(req.version, '1.42') ? 'application/vnd.docker.multiplexed-stream' : 'application/vnd.docker.raw-stream'
+  !tty && atLeast(req.version, '1.42') && !!req.headers.upgrade
+    ? 'application/vnd.docker.multiplexed-stream'
+    : 'application/vnd.docker.raw-stream'
 
 /**
  * A sink that writes to the hijacked socket once it exists; output that comes earlier waits.
@@ -68,8 +71,6 @@ export function containerIoRoutes(engine: Engine): Route[] {
         const { params, query } = req
         const c = cs.inspect(params.id!)
         if (!flag(query, 'stream') && !flag(query, 'logs')) throw invalid('Bad parameters: you must choose at least one stream')
-        if (c.state.status === 'exited' && flag(query, 'stream'))
-          throw invalid('You cannot attach to a stopped container, start it first')
         const tty = !!c.config.Tty
         const sink = new SocketSink(tty)
         const session = await cs.attach(

@@ -6,7 +6,6 @@ import { jsonLines } from '../../client/transport.js'
 import type { ProgressMessage } from '../../client/types.js'
 import type { CommandModule, Context, Io } from '../command.js'
 import { line } from '../command.js'
-import { runStatusError } from '../errors.js'
 import { createFlags } from '../flags/container.js'
 import { buildCreateRequest, type CreateRequest } from '../flags/create-body.js'
 import type { Parsed } from '../flags/parser.js'
@@ -64,12 +63,7 @@ export const command: CommandModule<CreateRequest> = {
   stopAtPositional: true,
   parse: requestFromFlags,
   run: async (req, ctx) => {
-    let id: string
-    try {
-      id = await createContainer(ctx, req)
-    } catch (e) {
-      throw runStatusError(e, ctx.path)
-    }
-    line(ctx.stdout, id)
+    // Unlike run, a failed create is an ordinary command error: exit 1 (docker does the same).
+    line(ctx.stdout, await createContainer(ctx, req))
   },
 }

@@ -20,6 +20,7 @@ export interface HostFacts {
   kernelRelease: string
   initPath: string
   defaultUlimits: Array<{ Name: string; Soft: number; Hard: number }>
+  cgroupParent: string
 }
 
 export interface ContainerDeps {

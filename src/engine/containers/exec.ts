@@ -83,7 +83,7 @@ export async function startExecInstance(
   const c = deps.store.resolve(e.containerId)
   assertCan('exec', c)
   e.running = true
-  const execDir = join(deps.paths.run, c.id, 'exec', e.id.slice(0, 12))
+  const execDir = join(deps.paths.execs, e.id.slice(0, 12))
   try {
     await mkdir(execDir, { recursive: true, mode: 0o700 })
     const process = await processSpec(deps, c.id, e.config)

@@ -16,7 +16,7 @@ export async function releaseRun(deps: ContainerDeps, c: ContainerRecord): Promi
   unmountShm(join(dirs.root, 'shm'))
   unmountRootfs(dirs)
   await rm(join(deps.paths.run, c.id), { recursive: true, force: true })
-  await rm(join(deps.paths.sockets, c.id), { force: true })
+  await rm(join(deps.paths.sockets, c.id.slice(0, 12)), { force: true })
 }
 
 export async function handleExit(

@@ -33,8 +33,16 @@ export class ContainerService {
     return createContainer(this.deps, req)
   }
 
-  start(ref: string) {
-    return startContainer(this.deps, ref)
+  /** A container with AutoRemove that fails to start is removed, as Docker does (run --rm waits for that). */
+  async start(ref: string) {
+    const c = this.deps.store.resolve(ref)
+    try {
+      await startContainer(this.deps, c.id)
+    } catch (e) {
+      if (c.hostConfig.AutoRemove && !(e instanceof BerthError && e.kind === 'not-modified'))
+        await this.remove(c.id, { force: true }).catch(() => undefined)
+      throw e
+    }
   }
 
   stop(ref: string, opts: { timeout?: number; signal?: string }) {
@@ -87,9 +95,8 @@ export class ContainerService {
     const session = new AttachSession(opts, sink, () => undefined)
     if (c.state.status === 'running' || c.state.status === 'paused') {
       await this.deps.attachHub.connectNow(attachSocketOf(this.deps, c.id), session)
-    } else if (c.state.status === 'exited' && !opts.stdin && !opts.stdout && !opts.stderr) {
-      session.hangUp()
     } else {
+      // created or exited: connected by the next start (docker start -a attaches first)
       this.deps.attachHub.wait(c.id, session)
     }
     return session

@@ -142,7 +142,7 @@ export function specInput(
     resources: resourcesOf(hc),
     ulimits: ulimitsOf(hc),
     hardLimits: deps.host.hardLimits,
-    cgroupsPath: `/berth/${c.id}`,
+    cgroupsPath: `${deps.host.cgroupParent}/${c.id}`,
     init: hc.Init ? { hostPath: deps.host.initPath } : undefined,
   }
 }

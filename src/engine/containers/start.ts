@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { BerthError, within } from '../../lib/errors.js'
 import { UndoStack } from '../../lib/undo.js'
 import type { ContainerRecord } from '../../state/records.js'
-import { createContainer as conmonCreate } from '../../runtime/conmon.js'
+import { attachSocketPath, createContainer as conmonCreate } from '../../runtime/conmon.js'
 import { buildSpec } from '../../runtime/spec/build.js'
 import { serializeSpec } from '../../runtime/spec/serialize.js'
 import { resolveUser } from '../../runtime/spec/user.js'
@@ -19,7 +19,7 @@ import type { ContainerDeps } from './deps.js'
 import { ipcMode } from './options.js'
 
 export const runDirOf = (deps: ContainerDeps, id: string) => join(deps.paths.run, id)
-export const attachSocketOf = (deps: ContainerDeps, id: string) => join(deps.paths.sockets, id, 'attach')
+export const attachSocketOf = (deps: ContainerDeps, id: string) => attachSocketPath(deps.paths.sockets, id)
 
 export async function startContainer(deps: ContainerDeps, ref: string): Promise<void> {
   const c = deps.store.resolve(ref)

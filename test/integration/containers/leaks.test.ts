@@ -17,7 +17,10 @@ after(async () => {
 const snapshot = () => ({
   mounts: readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(d.dir)).length,
   conmon: spawnSync('pgrep', ['-c', '-f', `conmon.*${d.dir}`], { encoding: 'utf8' }).stdout.trim(),
-  cgroups: existsSync('/sys/fs/cgroup/pids/berth') ? readdirSync('/sys/fs/cgroup/pids/berth').filter((n) => /^[0-9a-f]{64}$/.test(n)).length : 0,
+  cgroups: readdirSync('/sys/fs/cgroup').reduce(
+    (n, ctl) => n + (existsSync(`/sys/fs/cgroup/${ctl}${d.cgroupParent}`) ? readdirSync(`/sys/fs/cgroup/${ctl}${d.cgroupParent}`, { withFileTypes: true }).filter((e) => e.isDirectory()).length : 0),
+    0,
+  ),
   containers: readdirSync(join(d.dataRoot, 'containers')).length,
   run: readdirSync(join(d.execRoot, 'c')).length,
   exits: readdirSync(join(d.execRoot, 'exits')).length,
