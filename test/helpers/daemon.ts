@@ -77,7 +77,7 @@ export async function startDaemon(name: string, extraArgs: string[] = []): Promi
   await waitForSocket(socket, proc, () => logText)
 
   const runCli = (file: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): RunResult => {
-    const r = spawnSync(file, args, { env, input: opts.input ?? '', encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000 })
+    const r = spawnSync(file, args, { env, input: opts.input ?? '', encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL' })
     return { code: r.status ?? 128 + 9, stdout: r.stdout ?? '', stderr: r.stderr ?? '' }
   }
 
