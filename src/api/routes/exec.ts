@@ -4,7 +4,7 @@ import type { Route } from '../types.js'
 import { asObject, checkFields, strSlice } from '../wire/decode.js'
 import { parseDetachKeys } from '../wire/detach-keys.js'
 import { SocketSink, streamContentType } from './container-io.js'
-import { invalid } from '../../lib/errors.js'
+import { BerthError, invalid } from '../../lib/errors.js'
 
 export function execRoutes(engine: Engine): Route[] {
   const cs = engine.containers
@@ -49,12 +49,23 @@ export function execRoutes(engine: Engine): Route[] {
           await cs.startExec(e.id, { detach: true })
           return { status: 200, empty: true }
         }
+        if (e.running || e.exitCode !== null) throw new BerthError('conflict', `Exec command ${e.id} has already run`)
         const sink = new SocketSink(e.config.tty, true)
-        const { session, done } = await cs.startExec(e.id, { detach: false, sink })
         return {
           contentType: streamContentType(req, e.config.tty),
-          hijack: ({ socket, head }) => {
+          // As dockerd: the connection is taken over first; a failure to start the process is
+          // written to the stream and recorded as the exec's exit code (126/127).
+          hijack: async ({ socket, head }) => {
             sink.bind(socket)
+            let started
+            try {
+              started = await cs.startExec(e.id, { detach: false, sink })
+            } catch (err) {
+              sink.output(1, Buffer.from(`${(err as Error).message}\r\n`))
+              sink.finish()
+              return
+            }
+            const { session, done } = started
             if (session) {
               if (head.length > 0) session.write(head)
               socket.on('data', (d: Buffer) => session.write(d))

@@ -37,7 +37,7 @@ for (const cli of ['berth', 'docker'] as const) {
     test('a shell with job control, resize and Ctrl-D', () => {
       const s = `sh-${cli}`
       open(s, 'run -it --rm busybox sh')
-      waitScreen(s, /\/ # $/m)
+      waitScreen(s, /^\/ # ?$/m)
       assert.doesNotMatch(screen(s), /job control turned off/)
       const [h, w] = tmux('display', '-p', '-t', s, '#{pane_height} #{pane_width}').stdout.trim().split(' ')
       tmux('send-keys', '-t', s, 'stty size', 'Enter')
@@ -61,7 +61,7 @@ for (const cli of ['berth', 'docker'] as const) {
       const s = `det-${cli}`
       const name = `det-${cli}`
       open(s, `run -it --name ${name} busybox sh`)
-      waitScreen(s, /\/ # $/m)
+      waitScreen(s, /^\/ # ?$/m)
       tmux('send-keys', '-t', s, 'C-p', 'C-q')
       const end = Date.now() + 10_000
       while (alive(s) && Date.now() < end) spawnSync('sleep', ['0.1'])
