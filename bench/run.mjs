@@ -64,7 +64,8 @@ try {
   const sleeperBundle = join(dir, 'sleeper')
   mkdirSync(sleeperBundle)
   writeFileSync(join(sleeperBundle, 'config.json'), JSON.stringify({ ...sleeper, root: { path: rootfs, readonly: true } }))
-  must('runc', ['--root', runcRoot, 'run', '-d', '--bundle', sleeperBundle, 'bench-sleeper'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  // its stdio must not be a pipe we wait on: the container keeps it open
+  must('runc', ['--root', runcRoot, 'run', '-d', '--bundle', sleeperBundle, 'bench-sleeper'], { stdio: 'ignore' })
 
   const hasDocker = existsSync('/var/run/docker.sock') && spawnSync('docker', ['-H', 'unix:///var/run/docker.sock', 'version'], { env: process.env }).status === 0
   let i = 0

@@ -24,9 +24,11 @@ export async function removeContainer(deps: ContainerDeps, ref: string, opts: { 
     const fresh = deps.store.get(c.id)
     if (!fresh) return
     if (fresh.state.status === 'removing') throw new BerthError('conflict', `removal of container ${ref} is already in progress`)
+    // A container that exited has released its run already (exit.ts); one that never ran has none.
+    const hadRun = fresh.runDir !== undefined || fresh.state.status === 'running' || fresh.state.status === 'paused'
     fresh.state = { ...fresh.state, status: 'removing' }
     deps.attachHub.closeWaiting(c.id)
-    await releaseRun(deps, fresh)
+    if (hadRun) await releaseRun(deps, fresh)
     await removeDirs(containerDirs(deps.paths, c.id))
     deps.store.remove(c.id)
   })
