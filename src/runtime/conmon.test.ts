@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { PassThrough } from 'node:stream'
 import { awaitPid, createArgs, CreateError, type CreateRequest } from './conmon.js'
-import { LineReader, type MonitorProcess } from './monitor-process.js'
+import { LineReader, type MonitorProcess } from '../sys/monitor-process.js'
 
 const req: CreateRequest = {
   id: 'c1', name: 'web', bundle: '/run/b/c/c1', runDir: '/run/b/c/c1', logPath: '/var/b/c1/ctr.log',

@@ -8,7 +8,7 @@
 import { mkdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { runcMessage } from './runc.js'
-import { spawnMonitor, type MonitorProcess } from './monitor-process.js'
+import { spawnMonitor, type MonitorProcess } from '../sys/monitor-process.js'
 
 export const CONMON = '/usr/bin/conmon'
 export const RUNC = '/usr/sbin/runc'

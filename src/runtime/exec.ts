@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { attach, resize, type AttachStream } from './attach.js'
 import { CONMON, RUNC } from './conmon.js'
 import { runcMessage } from './runc.js'
-import { spawnMonitor, type MonitorProcess } from './monitor-process.js'
+import { spawnMonitor, type MonitorProcess } from '../sys/monitor-process.js'
 
 export interface ExecRequest {
   containerId: string

@@ -2,7 +2,11 @@
 // what to do, this module only turns verbs into argv (pure, table-tested in runc.test.ts),
 // runs them through sys/exec and turns runc's logrus stderr into plain messages.
 // Container creation is not here: conmon runs `runc create` (see conmon.ts).
+import { readFile, rm, rmdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { run, type ExecResult } from '../sys/exec.js'
+import { drainFifo } from '../sys/fifo.js'
 
 export interface RuncState {
   status: string
@@ -76,8 +80,45 @@ export class Runc {
     return r.stdout
   }
 
+  /**
+   * Lets a created container run. This is what `runc start` does — read the exec FIFO the waiting
+   * init process holds open, then remove it — done here to save a runc process on the hot path
+   * (docs/adr/0005-runc-fast-paths.md). Anything unexpected falls back to `runc start`.
+   */
   async start(id: string): Promise<void> {
-    await this.call('start', id, runcArgs.start(this.root, id))
+    const fifo = join(this.root, id, 'exec.fifo')
+    let data: Buffer
+    try {
+      data = await drainFifo(fifo)
+    } catch {
+      await this.call('start', id, runcArgs.start(this.root, id))
+      return
+    }
+    if (data.length === 0) throw new RuncError('start', id, 'container process is already dead', 1)
+    await rm(fifo, { force: true })
+  }
+
+  /**
+   * Removes a container whose process has exited: what `runc delete` does for a stopped container
+   * without hooks — remove its cgroups (paths from runc's own state.json) and its state dir —
+   * without starting runc. Falls back to `runc delete --force` when anything does not fit.
+   */
+  async release(id: string): Promise<void> {
+    const dir = join(this.root, id)
+    try {
+      const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as {
+        init_process_pid: number
+        cgroup_paths: Record<string, string>
+        config?: { hooks?: Record<string, unknown[]> | null }
+      }
+      const hasHooks = Object.values(state.config?.hooks ?? {}).some((h) => Array.isArray(h) && h.length > 0)
+      if (hasHooks || isAlive(state.init_process_pid)) throw new Error('not a plain stopped container')
+      for (const path of new Set(Object.values(state.cgroup_paths))) await removeCgroup(path)
+      await rm(dir, { recursive: true, force: true })
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return // runc does not know it
+      await this.delete(id, true)
+    }
   }
 
   async kill(id: string, signal: string | number, all = false): Promise<void> {
@@ -130,4 +171,28 @@ export class Runc {
 export function parseList(out: string): RuncListEntry[] {
   const rows = JSON.parse(out) as Array<{ id: string; status: string; pid: number }> | null
   return (rows ?? []).map((r) => ({ id: r.id, status: r.status, pid: r.pid }))
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** rmdir a cgroup; the kernel may still count exiting tasks for a moment (EBUSY): retry briefly. */
+async function removeCgroup(path: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rmdir(path)
+      return
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return
+      if (code !== 'EBUSY' || attempt >= 20) throw e
+      await sleep(5)
+    }
+  }
 }

@@ -1,7 +1,7 @@
-// Image routes: list, inspect, history, tag, remove, load, save, import (local sources only).
+// Image routes: list, inspect, history, tag, remove, prune, load, save, import (local sources only).
 import type { Engine } from '../../engine/engine.js'
 import type { Route } from '../types.js'
-import { historyJson, imageInspectJson, imageSummaryJson } from '../wire/images.js'
+import { historyJson, imageInspectJson, imageSummaryJson, pruneOptions, pruneReportJson } from '../wire/images.js'
 import { parseFilters } from '../../engine/containers/filters.js'
 import { progressStream } from '../json-stream.js'
 import { BerthError, invalid } from '../../lib/errors.js'
@@ -23,15 +23,18 @@ export function imageRoutes(engine: Engine): Route[] {
     {
       method: 'GET',
       pattern: '/images/json',
-      handler: ({ query }) => {
+      handler: ({ query, version }) => {
         const list = images.list({ all: flag(query, 'all'), filters: parseFilters(query.get('filters')) })
-        return { json: list.map((s) => imageSummaryJson(s, usersOf(s.record.id).length)) }
+        return { json: list.map((s) => imageSummaryJson(s, usersOf(s.record.id).length, version)) }
       },
     },
     {
       method: 'GET',
       pattern: '/images/{name*}/json',
-      handler: ({ params }) => ({ json: imageInspectJson(images.inspect(params.name!)) }),
+      handler: ({ params, version }) => {
+        const s = images.inspect(params.name!)
+        return { json: imageInspectJson(s, version, images.lowerDirs(s.record.id)) }
+      },
     },
     {
       method: 'GET',
@@ -53,6 +56,14 @@ export function imageRoutes(engine: Engine): Route[] {
       pattern: '/images/{name*}',
       handler: async ({ params, query }) => ({
         json: await images.remove(params.name!, { force: flag(query, 'force'), noPrune: flag(query, 'noprune') }, inUse),
+      }),
+    },
+    {
+      method: 'POST',
+      pattern: '/images/prune',
+      minVersion: '1.25',
+      handler: async ({ query }) => ({
+        json: pruneReportJson(await images.prune(pruneOptions(parseFilters(query.get('filters'))), inUse)),
       }),
     },
     {

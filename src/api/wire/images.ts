@@ -1,7 +1,15 @@
-// Image records → Docker's JSON: inspect (ImageInspect), list (ImageSummary), history.
-import type { ImageSummary, HistoryItem } from '../../engine/images/service.js'
+// Image records → Docker's JSON: inspect (ImageInspect), list (ImageSummary), history, and
+// the prune filters and report.
+import type { HistoryItem, ImageSummary, PruneOptions, PruneReport } from '../../engine/images/service.js'
+import { invalid } from '../../lib/errors.js'
+import { atLeast } from '../version.js'
 
-export function imageInspectJson(s: ImageSummary) {
+/**
+ * `layerDirs`: the image's unpacked layer directories, top layer first. As overlay2 reports an
+ * image, the top one is UpperDir and the rest, colon-joined, LowerDir (left out for one layer).
+ * VirtualSize is gone from API 1.44 on, as in moby.
+ */
+export function imageInspectJson(s: ImageSummary, version: string, layerDirs: readonly string[]) {
   const r = s.record
   const c = r.config
   const cfg = c.config ?? {}
@@ -41,14 +49,24 @@ export function imageInspectJson(s: ImageSummary) {
     ...(c.variant ? { Variant: c.variant } : {}),
     Os: c.os ?? 'linux',
     Size: r.size,
-    VirtualSize: r.size,
-    GraphDriver: { Name: 'overlay2', Data: null },
+    ...(atLeast(version, '1.44') ? {} : { VirtualSize: r.size }),
+    GraphDriver: { Name: 'overlay2', Data: graphDriverData(layerDirs) },
     RootFS: { Type: 'layers', Layers: r.diffIds },
     Metadata: { LastTagTime: '0001-01-01T00:00:00Z' },
   }
 }
 
-export function imageSummaryJson(s: ImageSummary, containers: number) {
+/** GraphDriver.Data must be an object (x-nullable: false), never null. */
+function graphDriverData(layerDirs: readonly string[]): Record<string, string> {
+  const [upper, ...lower] = layerDirs
+  return {
+    ...(lower.length > 0 ? { LowerDir: lower.join(':') } : {}),
+    ...(upper !== undefined ? { UpperDir: upper } : {}),
+  }
+}
+
+/** VirtualSize: required up to API 1.43, gone from 1.44 on (moby omits it). */
+export function imageSummaryJson(s: ImageSummary, containers: number, version: string) {
   const r = s.record
   return {
     Id: r.id,
@@ -58,7 +76,7 @@ export function imageSummaryJson(s: ImageSummary, containers: number) {
     Created: Math.floor(Date.parse(r.config.created ?? r.created) / 1000),
     Size: r.size,
     SharedSize: -1,
-    VirtualSize: r.size,
+    ...(atLeast(version, '1.44') ? {} : { VirtualSize: r.size }),
     Labels: r.config.config?.Labels ?? {},
     Containers: containers,
   }
@@ -73,4 +91,49 @@ export function historyJson(items: HistoryItem[]) {
     Size: h.size,
     Comment: h.comment ?? '',
   }))
+}
+
+const PRUNE_KEYS = new Set(['dangling', 'until', 'label', 'label!'])
+
+/** Go's time.ParseDuration for the forms people type (`24h`, `1h30m`, `90s`, `1.5h`), in ms. */
+export function goDurationMs(s: string): number | undefined {
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 }
+  const m = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(s)
+  if (!m) return undefined
+  let total = 0
+  for (const [, n, u] of s.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) total += Number(n) * unit[u!]!
+  return m[1] === '-' ? -total : total
+}
+
+/** Docker's `until`: a duration before now, unix seconds, or an RFC 3339 date. Returns ms. */
+export function untilMs(v: string, now: number): number {
+  const d = goDurationMs(v)
+  if (d !== undefined) return now - d
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000
+  const t = Date.parse(v)
+  if (Number.isNaN(t)) throw invalid(`failed to parse value as time or duration: "${v}"`)
+  return t
+}
+
+/** POST /images/prune filters → the engine's options (moby's ImagesPrune accepts these four). */
+export function pruneOptions(filters: Record<string, string[]>, now = Date.now()): PruneOptions {
+  for (const k of Object.keys(filters)) if (!PRUNE_KEYS.has(k)) throw invalid(`invalid filter '${k}'`)
+  let danglingOnly = true
+  for (const v of filters.dangling ?? []) {
+    if (v === 'true' || v === '1') danglingOnly = true
+    else if (v === 'false' || v === '0') danglingOnly = false
+    else throw invalid(`Invalid filter 'dangling=${v}'`)
+  }
+  const until = filters.until ?? []
+  if (until.length > 1) throw invalid('more than one until filter specified')
+  return {
+    danglingOnly,
+    ...(until[0] !== undefined ? { until: untilMs(until[0], now) } : {}),
+    ...(filters.label?.length ? { labels: filters.label } : {}),
+    ...(filters['label!']?.length ? { notLabels: filters['label!'] } : {}),
+  }
+}
+
+export function pruneReportJson(r: PruneReport) {
+  return { ImagesDeleted: r.deleted.length > 0 ? r.deleted : null, SpaceReclaimed: r.reclaimed }
 }

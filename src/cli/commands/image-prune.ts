@@ -2,7 +2,7 @@
 import { line, type CommandModule } from '../command.js'
 import { parseFilterFlags } from '../../client/filters.js'
 import type { Filters } from '../../client/types.js'
-import { humanSize } from '../output/human.js'
+import { humanSizeDefault } from '../output/human.js'
 import { confirm } from './confirm.js'
 
 export const command: CommandModule<{ all: boolean; force: boolean; filters: Filters }> = {
@@ -28,6 +28,6 @@ export const command: CommandModule<{ all: boolean; force: boolean; filters: Fil
       for (const d of deleted) line(ctx.stdout, d.Untagged ? `untagged: ${d.Untagged}` : `deleted: ${d.Deleted}`)
       line(ctx.stdout, '')
     }
-    line(ctx.stdout, `Total reclaimed space: ${humanSize(res.SpaceReclaimed)}`)
+    line(ctx.stdout, `Total reclaimed space: ${humanSizeDefault(res.SpaceReclaimed)}`)
   },
 }

@@ -11,7 +11,7 @@ import type { ContainerDeps } from './deps.js'
 
 /** Releases what a run holds: the runc container, the run dir, the rootfs and shm mounts. */
 export async function releaseRun(deps: ContainerDeps, c: ContainerRecord): Promise<void> {
-  await deps.runc.delete(c.id, true).catch((e: unknown) => log.warn('runc delete failed', { id: c.id, error: String(e) }))
+  await deps.runc.release(c.id).catch((e: unknown) => log.warn('runc delete failed', { id: c.id, error: String(e) }))
   const dirs = containerDirs(deps.paths, c.id)
   unmountShm(join(dirs.root, 'shm'))
   unmountRootfs(dirs)

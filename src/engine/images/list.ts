@@ -48,7 +48,7 @@ function bool(key: string, v: string): boolean {
   throw new BerthError('invalid', `Invalid filter '${key}=${v}'`)
 }
 
-function labelMatches(im: ImageRecord, want: string): boolean {
+export function labelMatches(im: ImageRecord, want: string): boolean {
   const labels = im.config.config?.Labels ?? {}
   const eq = want.indexOf('=')
   if (eq < 0) return want in labels

@@ -19,11 +19,12 @@ import { imageHistory, type HistoryItem } from './history.js'
 import { importImage, type ImportOptions } from './import.js'
 import { listImages, summarize, type Filters, type ImageSummary } from './list.js'
 import { load } from './load.js'
+import { pruneImages, type PruneOptions, type PruneReport } from './prune.js'
 import { removeImage, type DeleteItem, type InUse, type RemoveOptions } from './remove.js'
 import { resolveImage } from './resolve.js'
 import { saveImages } from './save.js'
 
-export type { DeleteItem, Filters, HistoryItem, ImageSummary, ImportOptions, InUse, RemoveOptions }
+export type { DeleteItem, Filters, HistoryItem, ImageSummary, ImportOptions, InUse, PruneOptions, PruneReport, RemoveOptions }
 
 export class ImageService {
   private readonly deps: ImageDeps
@@ -87,6 +88,11 @@ export class ImageService {
 
   remove(ref: string, opts: RemoveOptions, inUse: InUse): Promise<DeleteItem[]> {
     return removeImage(this.deps, ref, opts, inUse)
+  }
+
+  /** `docker image prune`: dangling (or unused) images, skipping any a container uses. */
+  prune(opts: PruneOptions, inUse: InUse): Promise<PruneReport> {
+    return pruneImages(this.deps, opts, inUse)
   }
 
   /** Loads an image archive; returns the IDs of the images it held. */
