@@ -13,6 +13,15 @@ const common = {
 }
 
 await Promise.all([
-  build({ ...common, entryPoints: ['src/bin/berth.ts'], outfile: 'dist/berth.mjs' }),
+  // The CLI is split into chunks: a command's code (and what it imports, tar-stream say) loads
+  // only when that command runs.
+  build({
+    ...common,
+    entryPoints: { berth: 'src/bin/berth.ts' },
+    outdir: 'dist/cli',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+  }),
   build({ ...common, entryPoints: ['src/bin/berthd.ts'], outfile: 'dist/berthd.mjs' }),
 ])

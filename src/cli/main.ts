@@ -1,8 +1,6 @@
 // berth's command line: global flags, the command table, and the mapping from failures to
 // Docker's messages and exit codes (flag errors 125, usage errors 1, daemon errors 1, run's own
 // 125/126/127, else the container's code).
-import { Client } from '../client/index.js'
-import { resolveHost } from '../client/host.js'
 import type { CommandModule, Context, Io } from './command.js'
 import { StatusError } from './command.js'
 import { describe } from './errors.js'
@@ -110,6 +108,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       throw new StatusError(path.endsWith('run') || path.endsWith('create') ? 125 : 1,
         `berth: ${msg}\n\nRun 'berth ${path} --help' for more information`)
     }
+    // The API client (node:http and friends) loads only when a command needs it: --version and
+    // --help stay cheap.
+    const [{ Client }, { resolveHost }] = await Promise.all([import('../client/index.js'), import('../client/host.js')])
     const host = resolveHost(global.list('host').at(-1), io.env)
     const ctx: Context = { ...io, client: new Client(host, io.env), path }
     return (await mod.run(opts, ctx)) ?? 0

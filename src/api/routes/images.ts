@@ -14,10 +14,14 @@ const flag = (q: URLSearchParams, k: string) => {
 export function imageRoutes(engine: Engine): Route[] {
   const images = engine.images
   const usersOf = (imageId: string) => engine.containers.list().filter((c) => c.imageId === imageId)
+  const isRunning = (c: { state: { status: string } }) => c.state.status === 'running' || c.state.status === 'paused'
+  // a running user wins: it is the conflict force cannot override
   const inUse = (imageId: string) => {
-    const c = usersOf(imageId)[0]
-    return c ? { id: c.id, running: c.state.status === 'running' || c.state.status === 'paused' } : undefined
+    const users = usersOf(imageId)
+    const c = users.find(isRunning) ?? users[0]
+    return c ? { id: c.id, running: isRunning(c) } : undefined
   }
+  const heldDirs = () => new Set(engine.containers.list().flatMap((c) => c.lowerDirs))
 
   return [
     {
@@ -55,7 +59,7 @@ export function imageRoutes(engine: Engine): Route[] {
       method: 'DELETE',
       pattern: '/images/{name*}',
       handler: async ({ params, query }) => ({
-        json: await images.remove(params.name!, { force: flag(query, 'force'), noPrune: flag(query, 'noprune') }, inUse),
+        json: await images.remove(params.name!, { force: flag(query, 'force'), noPrune: flag(query, 'noprune') }, inUse, heldDirs),
       }),
     },
     {
@@ -63,7 +67,7 @@ export function imageRoutes(engine: Engine): Route[] {
       pattern: '/images/prune',
       minVersion: '1.25',
       handler: async ({ query }) => ({
-        json: pruneReportJson(await images.prune(pruneOptions(parseFilters(query.get('filters'))), inUse)),
+        json: pruneReportJson(await images.prune(pruneOptions(parseFilters(query.get('filters'))), inUse, heldDirs)),
       }),
     },
     {

@@ -29,7 +29,7 @@ export function imageInspectJson(s: ImageSummary, version: string, layerDirs: re
       AttachStdin: false,
       AttachStdout: false,
       AttachStderr: false,
-      ExposedPorts: cfg.ExposedPorts,
+      ...(cfg.ExposedPorts ? { ExposedPorts: cfg.ExposedPorts } : {}), // omitempty in moby
       Tty: false,
       OpenStdin: false,
       StdinOnce: false,

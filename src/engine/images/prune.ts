@@ -6,7 +6,7 @@ import { BerthError } from '../../lib/errors.js'
 import type { ImageRecord } from '../../state/records.js'
 import type { ImageDeps } from './deps.js'
 import { labelMatches } from './list.js'
-import { removeImage, type DeleteItem, type InUse } from './remove.js'
+import { removeImage, type DeleteItem, type HeldDirs, type InUse } from './remove.js'
 
 export interface PruneOptions {
   /** true: only images without a tag (Docker's default, `dangling=true`). */
@@ -41,7 +41,7 @@ export function pruneCandidates(images: ImageRecord[], tagsOf: (id: string) => s
     .sort((a, b) => a.id.localeCompare(b.id))
 }
 
-export async function pruneImages(deps: ImageDeps, opts: PruneOptions, inUse: InUse): Promise<PruneReport> {
+export async function pruneImages(deps: ImageDeps, opts: PruneOptions, inUse: InUse, held?: HeldDirs): Promise<PruneReport> {
   const sizes = new Map(deps.layers.list().map((l) => [l.chainId, l.size]))
   const candidates = pruneCandidates(deps.images.list(), (id) => deps.images.tagsOf(id), opts)
   const deleted: DeleteItem[] = []
@@ -52,7 +52,7 @@ export async function pruneImages(deps: ImageDeps, opts: PruneOptions, inUse: In
     const targets = refs.length > 0 ? refs : [image.id]
     for (const target of targets) {
       try {
-        deleted.push(...(await removeImage(deps, target, { force: false }, inUse)))
+        deleted.push(...(await removeImage(deps, target, { force: false }, inUse, held)))
       } catch (e) {
         if (e instanceof BerthError && (e.kind === 'conflict' || e.kind === 'not-found')) continue
         throw e

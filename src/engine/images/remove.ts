@@ -14,6 +14,9 @@ export type DeleteItem = { Untagged: string } | { Deleted: string }
 /** A container using an image: its ID, or its ID and whether it runs. */
 export type ImageUser = string | { id: string; running: boolean }
 export type InUse = (imageId: string) => ImageUser | undefined
+/** Overlay lower directories that containers mount: their layers stay until the containers go. */
+export type HeldDirs = () => ReadonlySet<string>
+const noneHeld: HeldDirs = () => new Set()
 
 export interface RemoveOptions {
   force?: boolean
@@ -58,7 +61,7 @@ function conflictOf(deps: ImageDeps, image: ImageRecord, inUse: InUse, soft: boo
 const conflictError = (image: ImageRecord, c: Conflict) =>
   new BerthError('conflict', `conflict: unable to delete ${shortId(image.id)} (${c.hard ? 'cannot be forced' : 'must be forced'}) - ${c.message}`)
 
-export async function removeImage(deps: ImageDeps, ref: string, opts: RemoveOptions, inUse: InUse): Promise<DeleteItem[]> {
+export async function removeImage(deps: ImageDeps, ref: string, opts: RemoveOptions, inUse: InUse, held: HeldDirs = noneHeld): Promise<DeleteItem[]> {
   const force = opts.force ?? false
   const { image, named } = resolveDetailed(deps.images, ref)
   const items: DeleteItem[] = []
@@ -91,11 +94,11 @@ export async function removeImage(deps: ImageDeps, ref: string, opts: RemoveOpti
       items.push({ Untagged: familiarOf(formatReference(r)) })
     }
   }
-  await deleteHelper(deps, image, items, force, !opts.noPrune, quiet, inUse)
+  await deleteHelper(deps, image, items, force, !opts.noPrune, quiet, inUse, held)
   return items
 }
 
-async function deleteHelper(deps: ImageDeps, image: ImageRecord, items: DeleteItem[], force: boolean, prune: boolean, quiet: boolean, inUse: InUse): Promise<void> {
+async function deleteHelper(deps: ImageDeps, image: ImageRecord, items: DeleteItem[], force: boolean, prune: boolean, quiet: boolean, inUse: InUse, held: HeldDirs): Promise<void> {
   const c = conflictOf(deps, image, inUse, !force, true)
   if (c) {
     const dangling = deps.images.tagsOf(image.id).length === 0
@@ -108,20 +111,40 @@ async function deleteHelper(deps: ImageDeps, image: ImageRecord, items: DeleteIt
   }
   deps.images.remove(image.id)
   items.push({ Deleted: image.id })
-  for (const chainId of await collectLayers(deps, image)) items.push({ Deleted: chainId })
+  for (const chainId of await collectLayers(deps, image, held())) items.push({ Deleted: chainId })
   await deps.blobs.remove(image.id)
   if (!prune || !image.parent) return
   const parent = deps.images.get(image.parent)
-  if (parent && deps.images.tagsOf(parent.id).length === 0) await deleteHelper(deps, parent, items, false, true, true, inUse)
+  if (parent && deps.images.tagsOf(parent.id).length === 0) await deleteHelper(deps, parent, items, false, true, true, inUse, held)
 }
 
-/** Removes the image's layers that no remaining image uses; returns their chain IDs, top first. */
-export async function collectLayers(deps: ImageDeps, image: ImageRecord): Promise<string[]> {
-  const remaining = deps.images.list()
-  const used = new Set(remaining.flatMap((im) => im.chainIds))
+/**
+ * Removes the image's layers that no remaining image uses and no container mounts (as moby's
+ * layer store keeps a layer referenced by a container's read-write layer); returns their chain
+ * IDs, top first.
+ */
+export function collectLayers(deps: ImageDeps, image: ImageRecord, heldDirs: ReadonlySet<string> = new Set()): Promise<string[]> {
+  return removeUnusedLayers(deps, [...image.chainIds].reverse(), heldDirs)
+}
+
+/**
+ * Layers left behind when an image went while a container still mounted them: removes every
+ * layer no image uses and no container holds. Silent, as their release is not an image delete.
+ */
+export async function collectOrphanLayers(deps: ImageDeps, heldDirs: ReadonlySet<string>): Promise<void> {
+  const all = deps.layers.list()
+  const parentOf = new Map(all.map((l) => [l.chainId, l.parent]))
+  const depth = (id: string | null): number => (id && parentOf.has(id) ? 1 + depth(parentOf.get(id)!) : 0)
+  const topFirst = all.map((l) => l.chainId).sort((a, b) => depth(b) - depth(a))
+  await removeUnusedLayers(deps, topFirst, heldDirs)
+}
+
+/** Removes each of `chainIds` (in the order given) that nothing uses: row, directory, then blob. */
+async function removeUnusedLayers(deps: ImageDeps, chainIds: string[], heldDirs: ReadonlySet<string>): Promise<string[]> {
+  const used = new Set(deps.images.list().flatMap((im) => im.chainIds))
   const removed: string[] = []
-  for (const chainId of [...image.chainIds].reverse()) {
-    if (used.has(chainId)) continue
+  for (const chainId of chainIds) {
+    if (used.has(chainId) || heldDirs.has(deps.layerStore.diffDir(chainId))) continue
     const layer = deps.layers.get(chainId)
     deps.layers.remove(chainId)
     await deps.layerStore.remove(chainId)

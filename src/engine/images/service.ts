@@ -20,11 +20,11 @@ import { importImage, type ImportOptions } from './import.js'
 import { listImages, summarize, type Filters, type ImageSummary } from './list.js'
 import { load } from './load.js'
 import { pruneImages, type PruneOptions, type PruneReport } from './prune.js'
-import { removeImage, type DeleteItem, type InUse, type RemoveOptions } from './remove.js'
+import { collectOrphanLayers, removeImage, type DeleteItem, type HeldDirs, type InUse, type RemoveOptions } from './remove.js'
 import { resolveImage } from './resolve.js'
 import { saveImages } from './save.js'
 
-export type { DeleteItem, Filters, HistoryItem, ImageSummary, ImportOptions, InUse, PruneOptions, PruneReport, RemoveOptions }
+export type { DeleteItem, Filters, HeldDirs, HistoryItem, ImageSummary, ImportOptions, InUse, PruneOptions, PruneReport, RemoveOptions }
 
 export class ImageService {
   private readonly deps: ImageDeps
@@ -86,13 +86,21 @@ export class ImageService {
     this.deps.images.setTag(formatReference(ref), image.id)
   }
 
-  remove(ref: string, opts: RemoveOptions, inUse: InUse): Promise<DeleteItem[]> {
-    return removeImage(this.deps, ref, opts, inUse)
+  /**
+   * `docker rmi`. `held` names the lower directories containers mount: those layers outlive
+   * their image, and go on a later remove or prune once no container holds them.
+   */
+  async remove(ref: string, opts: RemoveOptions, inUse: InUse, held?: HeldDirs): Promise<DeleteItem[]> {
+    const items = await removeImage(this.deps, ref, opts, inUse, held)
+    if (held) await collectOrphanLayers(this.deps, held())
+    return items
   }
 
   /** `docker image prune`: dangling (or unused) images, skipping any a container uses. */
-  prune(opts: PruneOptions, inUse: InUse): Promise<PruneReport> {
-    return pruneImages(this.deps, opts, inUse)
+  async prune(opts: PruneOptions, inUse: InUse, held?: HeldDirs): Promise<PruneReport> {
+    const report = await pruneImages(this.deps, opts, inUse, held)
+    if (held) await collectOrphanLayers(this.deps, held())
+    return report
   }
 
   /** Loads an image archive; returns the IDs of the images it held. */
