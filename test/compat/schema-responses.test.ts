@@ -243,7 +243,7 @@ for (const v of ['1.41', '1.47']) {
         ['GET', '/containers/json', '/containers/json?filters=%7Bbad', 400],
         ['POST', '/containers/{id}/wait', `/containers/${ids.running}/wait?condition=bogus`, 400],
         ['POST', '/containers/{id}/exec', `/containers/${ids.running}/exec`, 400, { Cmd: [] }, 500], // dockerd's 400 is undocumented there
-        ['GET', '/images/json', '/images/json?filters=%7B%22bogus%22%3A%5B%22x%22%5D%7D', 400],
+        ['GET', '/images/json', '/images/json?filters=%7B%22bogus%22%3A%5B%22x%22%5D%7D', 400, undefined, 500], // likewise
         ['POST', '/containers/create', '/containers/create', 400, { Cmd: ['true'] }],
         ['POST', '/containers/create', '/containers/create?name=sr-running', 409, { Image: 'busybox' }],
         ['POST', '/containers/create', '/containers/create', 404, { Image: 'sr-missing' }],
