@@ -16,8 +16,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# `npm install` with the committed lockfile, not `npm ci`: node-unix-socket lists optional
+# per-platform packages that were never published, and `npm ci` refuses such a lockfile as out of
+# sync. `npm install` resolves the same versions from the lockfile and leaves it unchanged.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --loglevel=error
 fi
 npm run --silent build
 echo "setup: done (bin/berth and bin/berthd are ready)"

@@ -4,8 +4,20 @@
 import { ApiError } from '../client/errors.js'
 import { StatusError } from './command.js'
 
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  EEXIST: 'file exists',
+}
+
 export function describe(e: unknown): string {
   if (e instanceof ApiError) return `Error response from daemon: ${e.message}`
+  // Node's `ENOENT: no such file or directory, open '/x'` → Go's `open /x: no such file or directory`
+  const sys = e as NodeJS.ErrnoException
+  if (e instanceof Error && sys.syscall && sys.path && sys.code && ERRNO_TEXT[sys.code])
+    return `${sys.syscall} ${sys.path}: ${ERRNO_TEXT[sys.code]}`
   if (e instanceof Error) return e.message
   return String(e)
 }

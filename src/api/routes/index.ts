@@ -6,6 +6,7 @@ import { containerIoRoutes } from './container-io.js'
 import { execRoutes } from './exec.js'
 import { imageRoutes } from './images.js'
 import { pingRoutes } from './ping.js'
+import { notImplementedRoutes } from './not-implemented.js'
 import { systemRoutes, type DaemonInfo } from './system.js'
 
 export function allRoutes(engine: Engine, daemon: DaemonInfo): Route[] {
@@ -16,5 +17,6 @@ export function allRoutes(engine: Engine, daemon: DaemonInfo): Route[] {
     ...containerIoRoutes(engine),
     ...execRoutes(engine),
     ...imageRoutes(engine),
+    ...notImplementedRoutes(),
   ]
 }

@@ -1,6 +1,6 @@
 // `berth create`: build the request from flags, create (pulling the image when it is missing,
 // as docker does: "Unable to find image 'x:latest' locally"), print the ID.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { ApiError } from '../../client/errors.js'
 import { jsonLines } from '../../client/transport.js'
 import type { ProgressMessage } from '../../client/types.js'
@@ -40,6 +40,16 @@ export async function pullImage(ctx: Context, ref: string, platform?: string): P
 const isMissingImage = (e: unknown) => e instanceof ApiError && e.status === 404 && /image/i.test(e.message)
 
 export async function createContainer(ctx: Context, req: CreateRequest): Promise<string> {
+  const cidfile = (req.body as { HostConfig?: { ContainerIDFile?: string } }).HostConfig?.ContainerIDFile
+  // As docker: an existing ID file is refused before anything is created.
+  if (cidfile && existsSync(cidfile))
+    throw new Error(`container ID file found, make sure the other container isn't running or delete ${cidfile}`)
+  const id = await createOnce(ctx, req)
+  if (cidfile) writeFileSync(cidfile, id)
+  return id
+}
+
+async function createOnce(ctx: Context, req: CreateRequest): Promise<string> {
   const q = { name: req.name, platform: req.platform }
   if (req.pull === 'always') await pullImage(ctx, req.image, req.platform)
   let res

@@ -107,4 +107,35 @@ export function validateHostConfig(config: DockerConfig, hc: DockerHostConfig): 
       throw invalid('conflicting options: port publishing and the container type network mode')
   }
   if (hc.UTSMode === 'host' && config.Hostname) throw invalid('conflicting options: hostname and the UTS mode')
+  rejectUnsupported(hc)
+}
+
+/**
+ * Options Docker has that berth does not implement yet are refused rather than silently ignored
+ * (volumes and mounts: #3; ports, DNS, links: #4; restart policies). Empty values pass: clients
+ * send them by default.
+ */
+export function rejectUnsupported(hc: DockerHostConfig): void {
+  const nonEmpty = (v: unknown) =>
+    v !== undefined && v !== null && v !== false && v !== '' && v !== 0 &&
+    !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0)
+  const unsupported: Array<[string, unknown]> = [
+    ['volumes and bind mounts (-v)', hc.Binds],
+    ['mounts (--mount)', hc.Mounts],
+    ['tmpfs mounts (--tmpfs)', hc.Tmpfs],
+    ['--volumes-from', hc.VolumesFrom],
+    ['published ports (-p)', hc.PortBindings],
+    ['publishing all ports (-P)', hc.PublishAllPorts],
+    ['links (--link)', hc.Links],
+    ['DNS servers (--dns)', hc.Dns],
+    ['DNS search domains (--dns-search)', hc.DnsSearch],
+    ['DNS options (--dns-option)', hc.DnsOptions],
+    ['extra hosts (--add-host)', hc.ExtraHosts],
+    ['storage options (--storage-opt)', hc.StorageOpt],
+  ]
+  const restart = (hc.RestartPolicy as { Name?: string } | undefined)?.Name
+  if (restart && restart !== 'no') unsupported.push(['restart policies (--restart)', restart])
+  if (!hc.Privileged) unsupported.push(['devices (--device)', hc.Devices])
+  for (const [what, value] of unsupported)
+    if (nonEmpty(value)) throw new BerthError('not-implemented', `${what} not supported by berth yet`)
 }

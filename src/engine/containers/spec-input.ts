@@ -144,6 +144,8 @@ export function specInput(
     hardLimits: deps.host.hardLimits,
     cgroupsPath: `${deps.host.cgroupParent}/${c.id}`,
     init: hc.Init ? { hostPath: deps.host.initPath } : undefined,
+    sysctls: (hc.Sysctls as Record<string, string> | null | undefined) ?? undefined,
+    oomScoreAdj: typeof hc.OomScoreAdj === 'number' ? hc.OomScoreAdj : undefined,
   }
 }
 

@@ -61,6 +61,15 @@ test('unknown container is a 404 everywhere', async () => {
   }
 })
 
+test('Docker options berth does not implement yet are refused, not ignored', () => {
+  for (const cli of ['berth', 'docker'] as const) {
+    const r = d[cli](['run', '--rm', '-p', '8080:80', 'busybox', 'true'])
+    assert.equal(r.code, 125)
+    assert.match(r.stderr, /published ports \(-p\) not supported by berth yet/)
+  }
+  nothingLeft()
+})
+
 test('bad flag values fail before anything is created', () => {
   for (const cli of ['berth', 'docker'] as const) {
     for (const args of [
@@ -78,8 +87,11 @@ test('bad flag values fail before anything is created', () => {
   nothingLeft()
 })
 
-test('unknown API path is 404, too-new version is 400', async () => {
+test('unknown API path is 404, a Docker route berth lacks is 501, too-new version is 400', async () => {
   assert.equal((await d.api('GET', '/v1.47/nothing/here')).status, 404)
+  const missing = await d.api('GET', '/v1.47/volumes')
+  assert.equal(missing.status, 501)
+  assert.equal(missing.body.message, 'GET /volumes is not implemented by berth yet')
   const r = await d.api('GET', '/v9.99/version')
   assert.equal(r.status, 400)
   assert.match(r.body.message, /too new/)
