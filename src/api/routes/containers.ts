@@ -4,11 +4,7 @@ import type { Route } from '../types.js'
 import { decodeCreate } from '../wire/container-create.js'
 import { inspectJson, summaryJson } from '../wire/containers.js'
 import { matchContainers, parseFilters } from '../../engine/containers/filters.js'
-import { containerDirs } from '../../engine/containers/rootfs.js'
-import { dirSize } from '../../storage/size.js'
 import { invalid } from '../../lib/errors.js'
-import { changes as listChanges } from '../../storage/changes.js'
-import { getXattr } from '../../sys/ffi.js'
 
 const flag = (q: URLSearchParams, k: string) => {
   const v = q.get(k)
@@ -25,12 +21,7 @@ const intParam = (q: URLSearchParams, k: string): number | undefined => {
 
 export function containerRoutes(engine: Engine): Route[] {
   const cs = engine.containers
-  const sizes = async (id: string) => {
-    const dirs = containerDirs(engine.paths, id)
-    const rw = await dirSize(dirs.upper)
-    const image = engine.images.resolve(cs.inspect(id).imageId)
-    return { rw, rootFs: rw + image.size }
-  }
+  const sizes = (id: string) => cs.size(id)
   const imageMatches = (ref: string, imageId: string) => {
     try {
       return engine.images.resolve(ref).id === imageId
@@ -156,8 +147,7 @@ export function containerRoutes(engine: Engine): Route[] {
       method: 'GET',
       pattern: '/containers/{id}/changes',
       handler: async ({ params }) => {
-        const c = cs.inspect(params.id!)
-        const changes = await listChanges(containerDirs(engine.paths, c.id).upper, c.lowerDirs, { getXattr })
+        const changes = await cs.changes(params.id!)
         return { json: changes.length > 0 ? changes : null }
       },
     },
@@ -180,7 +170,7 @@ export function containerRoutes(engine: Engine): Route[] {
         let reclaimed = 0
         const deleted: string[] = []
         for (const c of victims) {
-          reclaimed += await dirSize(containerDirs(engine.paths, c.id).upper)
+          reclaimed += (await cs.size(c.id)).rw
           await cs.remove(c.id, { force: false })
           deleted.push(c.id)
         }

@@ -15,6 +15,9 @@ import { assertCan } from './states.js'
 import { killContainer, pauseContainer, restartContainer, stopContainer, unpauseContainer } from './stop.js'
 import { BerthError } from '../../lib/errors.js'
 import { resize } from '../../runtime/attach.js'
+import { changes as listChanges } from '../../storage/changes.js'
+import { getXattr } from '../../sys/ffi.js'
+import { dirSize } from '../../storage/size.js'
 
 export class ContainerService {
   readonly execs = new ExecStore()
@@ -81,6 +84,19 @@ export class ContainerService {
 
   top(ref: string, psArgs: string) {
     return topContainer(this.deps, ref, psArgs)
+  }
+
+  /** Bytes in the writable layer, and with the image's layers under it (`ps -s`, `inspect -s`). */
+  async size(ref: string): Promise<{ rw: number; rootFs: number }> {
+    const c = this.deps.store.resolve(ref)
+    const rw = await dirSize(containerDirs(this.deps.paths, c.id).upper)
+    return { rw, rootFs: rw + this.deps.images.resolve(c.imageId).size }
+  }
+
+  /** `docker diff`: what the container's writable layer changed, added or deleted. */
+  async changes(ref: string) {
+    const c = this.deps.store.resolve(ref)
+    return listChanges(containerDirs(this.deps.paths, c.id).upper, c.lowerDirs, { getXattr })
   }
 
   /** Called for every conmon exit file: now, or found at daemon start. */
