@@ -34,8 +34,8 @@ test('parseReference keeps an absent tag absent', () => {
 
 test('rejects invalid references with Docker text', () => {
   const cases: Array<[string, string]> = [
-    ['Busybox', 'invalid reference format: repository name must be lowercase'],
-    ['docker.io/User/app', 'invalid reference format: repository name must be lowercase'],
+    ['Busybox', 'invalid reference format: repository name (library/Busybox) must be lowercase'],
+    ['docker.io/User/app', 'invalid reference format: repository name (User/app) must be lowercase'],
     ['', 'invalid reference format'],
     ['busy box', 'invalid reference format'],
     ['busybox:', 'invalid reference format'],

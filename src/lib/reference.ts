@@ -78,7 +78,7 @@ export function parseReference(input: string): Reference {
   if (domain === LEGACY_DOMAIN) domain = DEFAULT_DOMAIN
   if (domain === DEFAULT_DOMAIN && !path.includes('/')) path = OFFICIAL_PREFIX + path
   if (path.toLowerCase() !== path) {
-    throw invalidFormat('repository name must be lowercase')
+    throw invalidFormat(`repository name (${path}) must be lowercase`)
   }
   if (!DOMAIN_RE.test(domain) || !PATH_RE.test(path)) throw invalidFormat()
   if (domain.length + 1 + path.length > NAME_MAX) {

@@ -30,8 +30,13 @@ export class SocketSink implements AttachSink {
   private socket?: Duplex
   private queue: Buffer[] = []
   private ended = false
+  private outputDone = false
+  private finishAsked = false
 
-  /** deferClose: the stream ends only on finish() (exec: after the exit code is recorded). */
+  /**
+   * deferClose (exec): the connection ends only once both the output stream is done and finish()
+   * was called (the exit code is recorded), so a client that inspects the exec next sees it.
+   */
   constructor(
     private readonly tty: boolean,
     private readonly deferClose = false,
@@ -51,10 +56,18 @@ export class SocketSink implements AttachSink {
   }
 
   closed(): void {
-    if (!this.deferClose) this.finish()
+    this.outputDone = true
+    if (!this.deferClose || this.finishAsked) this.end()
   }
 
-  finish(): void {
+  /** The exit code is known. Output still in flight gets a short grace period to arrive. */
+  finish(opts: { hasOutput: boolean } = { hasOutput: false }): void {
+    this.finishAsked = true
+    if (this.outputDone || !opts.hasOutput) this.end()
+    else setTimeout(() => this.end(), 2000).unref()
+  }
+
+  private end(): void {
     if (this.ended) return
     this.ended = true
     this.socket?.end()

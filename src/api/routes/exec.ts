@@ -74,7 +74,7 @@ export function execRoutes(engine: Engine): Route[] {
               socket.on('error', () => session.hangUp())
             }
             // The exit code is known only after the output is drained.
-            void done.then(() => sink.finish())
+            void done.then(() => sink.finish({ hasOutput: !!session }))
           },
         }
       },

@@ -114,9 +114,11 @@ export function imageRoutes(engine: Engine): Route[] {
         const repo = query.get('repo')
         const tag = query.get('tag')
         const ref = repo ? (tag ? `${repo}:${tag}` : repo) : undefined
+        const opts = { ref, changes: query.getAll('changes'), message: query.get('message') ?? undefined }
+        images.checkImport(opts) // as dockerd: a bad --change is a 400, not a line in the stream
         return {
           stream: progressStream(async (out) => {
-            const id = await images.import(raw, { ref, changes: query.getAll('changes'), message: query.get('message') ?? undefined })
+            const id = await images.import(raw, opts)
             out.status(id)
           }),
         }

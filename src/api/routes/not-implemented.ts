@@ -12,7 +12,7 @@ const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD'] as const
 
 export function notImplementedRoutes(): Route[] {
   const handler: Route['handler'] = (req) => {
-    throw new BerthError('not-implemented', `${req.method} ${req.path} is not implemented by berth yet`)
+    throw new BerthError('not-implemented', `${req.method} ${req.path} is not supported by berth yet`)
   }
   const patterns = [
     ...PREFIXES.flatMap((p) => [p, `${p}/{rest*}`]),

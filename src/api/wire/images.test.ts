@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ImageSummary } from '../../engine/images/service.js'
 import { formatMismatches, validateResponse } from '../../../test/helpers/schema.js'
-import { imageInspectJson, imageSummaryJson } from './images.js'
+import { goDurationMs, imageInspectJson, imageSummaryJson, pruneOptions, pruneReportJson } from './images.js'
 
 const summary = (): ImageSummary => ({
   record: {
@@ -48,4 +48,28 @@ test('image inspect and summary conform to the v1.41 and v1.47 schemas', () => {
     const list = validateResponse('GET', '/images/json', 200, [imageSummaryJson(summary(), 2, version)], version)
     assert.equal(formatMismatches(list), '', `list v${version}`)
   }
+})
+
+test('Go durations', () => {
+  assert.equal(goDurationMs('24h'), 86_400_000)
+  assert.equal(goDurationMs('1h30m'), 5_400_000)
+  assert.equal(goDurationMs('1.5s'), 1500)
+  assert.equal(goDurationMs('10'), undefined)
+  assert.equal(goDurationMs('2024-01-01'), undefined)
+})
+
+test('prune filters: dangling default, -a, until, labels, unknown keys', () => {
+  const now = Date.parse('2024-01-02T00:00:00Z')
+  assert.deepEqual(pruneOptions({}, now), { danglingOnly: true })
+  assert.deepEqual(pruneOptions({ dangling: ['false'] }, now), { danglingOnly: false })
+  assert.deepEqual(pruneOptions({ until: ['24h'] }, now), { danglingOnly: true, until: Date.parse('2024-01-01T00:00:00Z') })
+  assert.deepEqual(pruneOptions({ until: ['1704067200'] }, now), { danglingOnly: true, until: 1704067200000 })
+  assert.deepEqual(pruneOptions({ label: ['a=1'], 'label!': ['b'] }, now), { danglingOnly: true, labels: ['a=1'], notLabels: ['b'] })
+  assert.throws(() => pruneOptions({ reference: ['x'] }, now), { message: "invalid filter 'reference'" })
+  assert.throws(() => pruneOptions({ dangling: ['maybe'] }, now), { message: "Invalid filter 'dangling=maybe'" })
+})
+
+test('prune report: null when nothing went, as Docker encodes an empty list', () => {
+  assert.deepEqual(pruneReportJson({ deleted: [], reclaimed: 0 }), { ImagesDeleted: null, SpaceReclaimed: 0 })
+  assert.deepEqual(pruneReportJson({ deleted: [{ Deleted: 'sha256:x' }], reclaimed: 5 }), { ImagesDeleted: [{ Deleted: 'sha256:x' }], SpaceReclaimed: 5 })
 })

@@ -1,6 +1,6 @@
 // Rows of `images` and `history`: docker's imageContext and historyContext fields.
 import type { HistoryItem, ImageSummary } from '../../client/types.js'
-import { ellipsis, goTimeString, humanDuration, humanSize, truncateId } from './human.js'
+import { ellipsis, goTimeString, humanDuration, humanSize, humanSizeDefault, truncateId } from './human.js'
 import { withLabels, type ListSpec } from './list-format.js'
 
 export const imagesSpec = (digests: boolean): ListSpec => ({
@@ -57,8 +57,8 @@ export function imageRows(img: ImageSummary, opts: { trunc: boolean; digests: bo
   }
   const base = (repo: string, tag: string, digest: string): ImageRow => {
     const created = new Date(img.Created * 1000)
-    const size = humanSize(img.Size)
-    const shared = img.SharedSize === -1 ? 'N/A' : humanSize(img.SharedSize)
+    // docker's formatter: SIZE with 3 significant digits, the other sizes with go-units' default 4
+    const shared = img.SharedSize === -1 ? 'N/A' : humanSizeDefault(img.SharedSize)
     return withLabels({
       Containers: img.Containers === -1 ? 'N/A' : String(img.Containers),
       CreatedAt: goTimeString(created),
@@ -67,10 +67,10 @@ export function imageRows(img: ImageSummary, opts: { trunc: boolean; digests: bo
       ID: opts.trunc ? truncateId(img.Id) : img.Id,
       Repository: repo,
       SharedSize: shared,
-      Size: size,
+      Size: humanSize(img.Size),
       Tag: tag,
-      UniqueSize: img.SharedSize === -1 ? 'N/A' : humanSize(img.Size - img.SharedSize),
-      VirtualSize: size,
+      UniqueSize: img.SharedSize === -1 ? 'N/A' : humanSizeDefault(img.Size - img.SharedSize),
+      VirtualSize: humanSizeDefault(img.Size),
     }, img.Labels)
   }
   const rows: ImageRow[] = []

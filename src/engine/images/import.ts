@@ -14,9 +14,14 @@ export interface ImportOptions {
   message?: string
 }
 
+/** The config and tags an import will use; throws `invalid` before any byte is read. */
+export function checkImport(opts: ImportOptions): { config: ContainerConfig; tags: string[] } {
+  const config = applyChanges({}, opts.changes ?? [])
+  return { config, tags: opts.ref ? [formatReference(normalizeReference(opts.ref))] : [] }
+}
+
 export async function importImage(deps: ImageDeps, input: Readable, opts: ImportOptions): Promise<string> {
-  const config: ContainerConfig = applyChanges({}, opts.changes ?? []) // validate before reading the stream
-  const tags = opts.ref ? [formatReference(normalizeReference(opts.ref))] : []
+  const { config, tags } = checkImport(opts)
   const made = await deps.layerStore.create(input, null)
   if (!deps.layers.get(made.chainId)) deps.layers.put(layerRecord(made, null))
   const created = new Date().toISOString()

@@ -1,13 +1,24 @@
 // Turning what a user typed into an image: a name (tag or digest reference), a full ID with or
 // without `sha256:`, or a unique ID prefix. Names win over ID prefixes, as in Docker.
 import { BerthError } from '../../lib/errors.js'
-import { formatReference, nameOf, parseReference, withDefaultTag, type Reference } from '../../lib/reference.js'
+import { familiarString, formatReference, nameOf, parseReference, withDefaultTag, type Reference } from '../../lib/reference.js'
 import type { ImageRepository } from '../../state/images.js'
 import type { ImageRecord } from '../../state/records.js'
 
 const ID_RE = /^(sha256:)?[0-9a-f]{1,64}$/
 
-const noSuchImage = (ref: string) => new BerthError('not-found', `No such image: ${ref}`)
+/**
+ * Docker's not-found text (moby's ErrImageDoesNotExist): a name gets its default tag
+ * (`nope` → `nope:latest`), a full ID is shown as `sha256:<hex>`, anything else as typed.
+ */
+export function noSuchImageMessage(ref: string): string {
+  const full = /^(sha256:)?([0-9a-f]{64})$/.exec(ref)
+  if (full) return `No such image: sha256:${full[2]}`
+  const named = tryParse(ref)
+  return `No such image: ${named ? familiarString(withDefaultTag(named)) : ref}`
+}
+
+const noSuchImage = (ref: string) => new BerthError('not-found', noSuchImageMessage(ref))
 
 function tryParse(ref: string): Reference | undefined {
   try {

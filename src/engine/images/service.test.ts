@@ -41,7 +41,7 @@ test('resolve by name, full ID, sha256: ID and unique prefix', async (t) => {
   for (const ref of ['a', 'a:latest', 'docker.io/library/a', a.id, hex, hex.slice(0, 12), `sha256:${hex.slice(0, 5)}`]) {
     assert.equal(svc.resolve(ref).id, a.id, ref)
   }
-  assert.throws(() => svc.resolve('nope'), { message: 'No such image: nope' })
+  assert.throws(() => svc.resolve('nope'), { message: 'No such image: nope:latest' })
   assert.throws(() => svc.resolve('a:other'), { message: 'No such image: a:other' })
 })
 
@@ -51,7 +51,7 @@ test('tag, list with filters, inspect', async (t) => {
   const b = await make(2, [])
   svc.tag('a', 'localhost:5000/x', 'v2')
   svc.tag(a.id, 'other:7')
-  assert.throws(() => svc.tag('a', 'Upper'), { message: 'invalid reference format: repository name must be lowercase' })
+  assert.throws(() => svc.tag('a', 'Upper'), { message: 'invalid reference format: repository name (library/Upper) must be lowercase' })
   assert.throws(() => svc.tag('a', 'x', 'bad tag'), { message: 'invalid reference format' })
   assert.deepEqual(svc.inspect('a').repoTags, ['a:latest', 'localhost:5000/x:v2', 'other:7'])
   assert.deepEqual(svc.list().map((s) => s.record.id), [b.id, a.id])

@@ -16,7 +16,7 @@ import { BUILTIN_REF, buildBuiltin, layerStream } from './builtin.js'
 import { createImage } from './create.js'
 import type { ImageDeps } from './deps.js'
 import { imageHistory, type HistoryItem } from './history.js'
-import { importImage, type ImportOptions } from './import.js'
+import { checkImport, importImage, type ImportOptions } from './import.js'
 import { listImages, summarize, type Filters, type ImageSummary } from './list.js'
 import { load } from './load.js'
 import { pruneImages, type PruneOptions, type PruneReport } from './prune.js'
@@ -111,6 +111,11 @@ export class ImageService {
   /** A docker-archive tar of the images `refs` name. */
   save(refs: string[]): Readable {
     return saveImages(this.deps, refs)
+  }
+
+  /** Rejects bad `--change` instructions and names before an import starts streaming. */
+  checkImport(opts: ImportOptions): void {
+    checkImport(opts)
   }
 
   /** `docker import`: a rootfs tarball becomes a one-layer image; returns its ID. */

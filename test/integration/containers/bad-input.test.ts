@@ -91,7 +91,7 @@ test('unknown API path is 404, a Docker route berth lacks is 501, too-new versio
   assert.equal((await d.api('GET', '/v1.47/nothing/here')).status, 404)
   const missing = await d.api('GET', '/v1.47/volumes')
   assert.equal(missing.status, 501)
-  assert.equal(missing.body.message, 'GET /volumes is not implemented by berth yet')
+  assert.equal(missing.body.message, 'GET /volumes is not supported by berth yet')
   const r = await d.api('GET', '/v9.99/version')
   assert.equal(r.status, 400)
   assert.match(r.body.message, /too new/)

@@ -79,9 +79,11 @@ test('exec -i without TTY: stdin EOF ends cat', async () => {
   const h = await startExec(await execReq(['cat'], { stdin: true }))
   const c = collector()
   h.attach!.on('data', c.onData)
+  const closed = new Promise<void>((r) => h.attach!.on('close', r))
   h.attach!.write(Buffer.from('piped\n'))
   h.attach!.end()
   assert.equal(await h.exited, 0)
+  await closed // output may arrive after the exit code
   assert.equal(c.stdout(), 'piped\n')
 })
 
