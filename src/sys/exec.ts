@@ -48,3 +48,59 @@ export async function runOk(file: string, args: readonly string[], opts: ExecOpt
 import { constants } from 'node:os'
 export const signalNumber = (name: string): number =>
   (constants.signals as Record<string, number>)[name] ?? 0
+
+export interface PipedProcess {
+  stdin: import('node:stream').Writable | null
+  /**
+   * Delivers output (1 = stdout, 2 = stderr), including what arrived before the call. Output is
+   * read from the start: Node discards the unread output of a child that exits.
+   */
+  output(cb: (stream: 1 | 2, chunk: Buffer) => void): void
+  /** Both output pipes reached their end. */
+  outputEnded: Promise<void>
+  /** Exit code (128+n for a signal) as soon as the process ended. */
+  exited: Promise<number>
+  /** The same, once its output pipes were also read to the end. */
+  closed: Promise<number>
+  /** Drop the output pipes (the reader went away). */
+  destroy(): void
+}
+
+/** Starts a program with piped stdout/stderr (and stdin when asked). */
+export function spawnPiped(file: string, args: readonly string[], opts: { stdin: boolean; cwd?: string }): PipedProcess {
+  const child = spawn(file, args, { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], cwd: opts.cwd })
+  let pending: Array<[1 | 2, Buffer]> = []
+  let deliver: ((stream: 1 | 2, chunk: Buffer) => void) | undefined
+  const outputEnded = Promise.all(
+    ([[1, child.stdout!], [2, child.stderr!]] as const).map(
+      ([n, s]) =>
+        new Promise<void>((resolve) => {
+          s.on('data', (c: Buffer) => (deliver ? deliver(n, c) : pending.push([n, c])))
+          s.once('end', resolve)
+          s.once('close', resolve)
+        }),
+    ),
+  ).then(() => undefined)
+  const status = (event: 'exit' | 'close') =>
+    new Promise<number>((resolve) => {
+      child.once('error', () => resolve(127))
+      child.once(event, (code: number | null, signal: NodeJS.Signals | null) => resolve(code ?? 128 + (signal ? signalNumber(signal) : 0)))
+    })
+  child.stdin?.on('error', () => undefined) // EPIPE when the process already exited
+  return {
+    stdin: child.stdin,
+    output: (cb) => {
+      deliver = cb
+      for (const [n, c] of pending) cb(n, c)
+      pending = []
+    },
+    outputEnded,
+    exited: status('exit'),
+    closed: status('close'),
+    destroy: () => {
+      child.stdin?.destroy()
+      child.stdout!.destroy()
+      child.stderr!.destroy()
+    },
+  }
+}

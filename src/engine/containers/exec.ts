@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { BerthError, invalid, notFound } from '../../lib/errors.js'
 import { newId } from '../../lib/ids.js'
 import { startExec, type ExecHandle } from '../../runtime/exec.js'
+import { startDirectExec } from '../../runtime/exec-direct.js'
 import { resolveUser } from '../../runtime/spec/user.js'
 import { assertCan } from './states.js'
 import { containerDirs } from './rootfs.js'
@@ -87,7 +88,10 @@ export async function startExecInstance(
   try {
     await mkdir(execDir, { recursive: true, mode: 0o700 })
     const process = await processSpec(deps, c.id, e.config)
-    const handle = await startExec({
+    const detach = opts.detach || !opts.sink
+    // Attached execs without a TTY need no monitor: runc with pipes is one process fewer.
+    const start = !e.config.tty && !detach ? startDirectExec : startExec
+    const handle = await start({
       containerId: c.id,
       execId: e.id,
       execDir,
@@ -95,7 +99,7 @@ export async function startExecInstance(
       process,
       terminal: e.config.tty,
       stdin: e.config.attachStdin,
-      detach: opts.detach || !opts.sink,
+      detach,
     })
     e.handle = handle
     e.pid = handle.pid
