@@ -9,6 +9,7 @@ import { basename, join } from 'node:path'
 import { spawnPiped, type PipedProcess } from '../sys/exec.js'
 import type { AttachStream } from './attach.js'
 import { RUNC } from './conmon.js'
+import { toJson } from './spec/serialize.js'
 import { ExecError, execPaths, type ExecHandle, type ExecRequest } from './exec.js'
 
 /** runc's argv for a direct exec. Pure. */
@@ -36,7 +37,7 @@ export function runcLogError(log: string): string | undefined {
 
 export async function startDirectExec(req: ExecRequest): Promise<ExecHandle> {
   const p = execPaths(req.execDir)
-  await writeFile(p.processJson, JSON.stringify(req.process))
+  await writeFile(p.processJson, toJson(req.process))
   // The pid file appears (by rename) once the process runs; runc exiting first means it failed
   // or the process was very short.
   let onPid = () => {}

@@ -10,6 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { attach, resize, type AttachStream } from './attach.js'
 import { CONMON, RUNC } from './conmon.js'
+import { toJson } from './spec/serialize.js'
 import { runcMessage } from './runc.js'
 import { spawnMonitor, type MonitorProcess } from '../sys/monitor-process.js'
 
@@ -86,7 +87,7 @@ export async function startExec(req: ExecRequest): Promise<ExecHandle> {
   const p = execPaths(req.execDir)
   await mkdir(p.exitDir, { recursive: true })
   await mkdir(p.persistDir, { recursive: true })
-  await writeFile(p.processJson, JSON.stringify(req.process))
+  await writeFile(p.processJson, toJson(req.process))
   const mon = spawnMonitor(req.conmonBinary ?? CONMON, execArgs(req), { attachPipe: !req.detach, cwd: req.execDir })
   let stream: AttachStream | undefined
   try {

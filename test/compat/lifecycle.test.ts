@@ -114,6 +114,10 @@ for (const cli of ['berth', 'docker'] as const) {
       assert.notEqual(eff.trim().split(/\s+/)[1], '00000000a80425fb')
       assert.equal(ok(['exec', '-i', n('ex'), 'cat'], 'from stdin\n'), 'from stdin\n')
       ok(['rm', '-f', n('ex')])
+      // an unlimited rlimit (2^64-1 in the spec) survives into exec'd processes
+      ok(['run', '-d', '--name', n('exu'), '--ulimit', 'core=-1', 'busybox', 'sleep', '300'])
+      assert.equal(ok(['exec', n('exu'), 'sh', '-c', 'ulimit -c']), 'unlimited\n')
+      ok(['rm', '-f', n('exu')])
     })
 
     test('top, rename, pause/unpause, diff, port', () => {

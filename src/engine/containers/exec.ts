@@ -7,6 +7,7 @@ import { newId } from '../../lib/ids.js'
 import { startExec, type ExecHandle } from '../../runtime/exec.js'
 import { startDirectExec } from '../../runtime/exec-direct.js'
 import { resolveUser } from '../../runtime/spec/user.js'
+import { parseJson } from '../../runtime/spec/serialize.js'
 import { assertCan } from './states.js'
 import { containerDirs } from './rootfs.js'
 import { mergeEnv } from './options.js'
@@ -119,7 +120,8 @@ export async function startExecInstance(
     const finish = async (code: number) => {
       e.running = false
       e.exitCode = code
-      await rm(execDir, { recursive: true, force: true })
+      // The exec dir goes in the background: the client is waiting for the exit code, not for this.
+      void rm(execDir, { recursive: true, force: true })
       deps.events.emit({ type: 'container', action: 'exec_die', id: c.id, attributes: { name: c.name, execID: e.id, exitCode: String(code) } })
       return code
     }
@@ -137,9 +139,12 @@ export async function startExecInstance(
 /** The container's own process spec, with the exec's command, env, user, cwd and terminal. */
 async function processSpec(deps: ContainerDeps, id: string, cfg: ExecConfig): Promise<Record<string, unknown>> {
   const c = deps.store.resolve(id)
-  const bundle = JSON.parse(await readFile(join(runDirOf(deps, id), 'config.json'), 'utf8')) as { process: Record<string, unknown> }
+  const bundle = parseJson(await readFile(join(runDirOf(deps, id), 'config.json'), 'utf8')) as { process: Record<string, unknown> }
   const base = bundle.process
-  const user = await resolveUser(containerDirs(deps.paths, id).merged, cfg.user || c.config.User || '')
+  // The container's own user is already resolved in its spec; only another one needs a lookup.
+  const user = cfg.user
+    ? await resolveUser(containerDirs(deps.paths, id).merged, cfg.user)
+    : (base.user as { uid: number; gid: number; additionalGids?: number[] })
   const env = mergeEnv(base.env as string[], cfg.env)
   if (cfg.tty && !env.some((v) => v.startsWith('TERM='))) env.push('TERM=xterm')
   const caps = cfg.privileged ? allCaps(deps.host.boundingCaps) : base.capabilities
@@ -149,7 +154,7 @@ async function processSpec(deps: ContainerDeps, id: string, cfg: ExecConfig): Pr
     args: cfg.cmd,
     env,
     cwd: cfg.workingDir || (base.cwd as string) || '/',
-    user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+    user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids ?? [] },
     capabilities: caps,
   }
 }

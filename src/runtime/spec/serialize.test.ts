@@ -21,3 +21,12 @@ test('strings that look like the marker are left alone', () => {
   assert.equal(back.process.args[2], 'echo "\u0000bigint:5"')
   assert.equal(back.ociVersion, '1.0.2-dev')
 })
+
+test('parseJson keeps RLIM_INFINITY exact and toJson writes it back as a literal', async () => {
+  const { parseJson, toJson } = await import('./serialize.js')
+  const text = '{"rlimits":[{"type":"RLIMIT_CORE","hard":18446744073709551615,"soft":1024}],"n":12345}'
+  const v = parseJson(text) as { rlimits: Array<{ hard: unknown; soft: unknown }>; n: number }
+  assert.equal(v.rlimits[0]!.hard, 18446744073709551615n)
+  assert.equal(v.rlimits[0]!.soft, 1024)
+  assert.equal(toJson(v), text)
+})
