@@ -57,6 +57,30 @@ for (const cli of ['berth', 'docker'] as const) {
       assert.equal(alive(s), false, 'Ctrl-D ends the shell and the client')
     })
 
+    test('attach to a running -it container, then detach with Ctrl-P Ctrl-Q; exec -it gets a shell', () => {
+      const name = `att-${cli}`
+      assert.equal(d[cli](['run', '-dit', '--name', name, 'busybox', 'sh']).code, 0)
+      const s = `att-${cli}`
+      open(s, `attach ${name}`)
+      tmux('send-keys', '-t', s, 'echo attached-$((6*7))', 'Enter')
+      waitScreen(s, /^attached-42$/m)
+      tmux('send-keys', '-t', s, 'C-p', 'C-q')
+      let end = Date.now() + 10_000
+      while (alive(s) && Date.now() < end) spawnSync('sleep', ['0.1'])
+      assert.equal(alive(s), false, 'attach exits on the detach keys')
+      assert.equal(d[cli](['inspect', '-f', '{{.State.Status}}', name]).stdout, 'running\n')
+      const e = `exe-${cli}`
+      open(e, `exec -it ${name} sh`)
+      waitScreen(e, /^\/ # ?$/m)
+      tmux('send-keys', '-t', e, 'tty; echo pid1=$(cat /proc/1/comm)', 'Enter')
+      waitScreen(e, /^\/dev\/pts\/\d+\npid1=sh$/m)
+      tmux('send-keys', '-t', e, 'exit', 'Enter')
+      end = Date.now() + 10_000
+      while (alive(e) && Date.now() < end) spawnSync('sleep', ['0.1'])
+      assert.equal(alive(e), false)
+      assert.equal(d[cli](['rm', '-f', name]).code, 0)
+    })
+
     test('Ctrl-P Ctrl-Q detaches and the container keeps running', () => {
       const s = `det-${cli}`
       const name = `det-${cli}`
