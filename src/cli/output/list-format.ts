@@ -4,6 +4,7 @@
 // `\t` and `\n` typed literally in the format become tabs and newlines.
 import { tabwrite } from './tabwriter.js'
 import { compile } from './template.js'
+import { HTML_ESCAPED_JSON } from './template-funcs.js'
 
 export interface ListSpec {
   defaultTable: string
@@ -37,7 +38,10 @@ export function renderList(spec: ListSpec, rows: readonly object[], format: stri
     Object.defineProperty(header, 'LabelMap', { value: new Proxy({}, { get: () => 'LABEL' }), enumerable: false })
     out += render(header) + '\n'
   }
-  for (const row of rows) out += render(row) + '\n'
+  for (const row of rows) {
+    Object.defineProperty(row, HTML_ESCAPED_JSON, { value: true, enumerable: false })
+    out += render(row) + '\n'
+  }
   return isTable ? tabwrite(out) : out
 }
 

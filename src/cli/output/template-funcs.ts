@@ -177,9 +177,17 @@ function queryEscape(s: string): string {
   return out
 }
 
+/**
+ * Marks a list row (ps, images…): docker's row types marshal themselves with json.Marshal, which
+ * escapes <, > and & even though the template's json function does not.
+ */
+export const HTML_ESCAPED_JSON = Symbol('html-escaped-json')
+
 /** docker's json: encoding/json without HTML escaping; Go still escapes U+2028 and U+2029. */
 function goJson(v: unknown): string {
-  const text = JSON.stringify(v ?? null) ?? 'null'
+  let text = JSON.stringify(v ?? null) ?? 'null'
+  if (typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[HTML_ESCAPED_JSON])
+    text = text.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
   return text.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
 }
 
