@@ -10,11 +10,7 @@ import { invalid } from '../../lib/errors.js'
 import { atLeast } from '../version.js'
 import { parseDetachKeys } from '../wire/detach-keys.js'
 import { logTimestamp, parseTimeParam } from '../wire/time.js'
-
-const flag = (q: URLSearchParams, k: string) => {
-  const v = q.get(k)
-  return v !== null && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
-}
+import { boolParam } from '../wire/query.js'
 
 /** moby names the multiplexed type only on upgraded connections of API 1.42 and later. */
 export const streamContentType = (req: ApiRequest, tty: boolean) =>
@@ -83,15 +79,15 @@ export function containerIoRoutes(engine: Engine): Route[] {
       handler: async (req) => {
         const { params, query } = req
         const c = cs.inspect(params.id!)
-        if (!flag(query, 'stream') && !flag(query, 'logs')) throw invalid('Bad parameters: you must choose at least one stream')
+        if (!boolParam(query, 'stream') && !boolParam(query, 'logs')) throw invalid('Bad parameters: you must choose at least one stream')
         const tty = !!c.config.Tty
         const sink = new SocketSink(tty)
         const session = await cs.attach(
           c.id,
           {
-            stdin: flag(query, 'stdin'),
-            stdout: flag(query, 'stdout'),
-            stderr: flag(query, 'stderr'),
+            stdin: boolParam(query, 'stdin'),
+            stdout: boolParam(query, 'stdout'),
+            stderr: boolParam(query, 'stderr'),
             detachKeys: parseDetachKeys(query.get('detachKeys')),
           },
           sink,
@@ -115,18 +111,18 @@ export function containerIoRoutes(engine: Engine): Route[] {
       handler: (req) => {
         const { params, query } = req
         const c = cs.inspect(params.id!)
-        const stdout = flag(query, 'stdout')
-        const stderr = flag(query, 'stderr')
+        const stdout = boolParam(query, 'stdout')
+        const stderr = boolParam(query, 'stderr')
         if (!stdout && !stderr) throw invalid('Bad parameters: you must choose at least one stream')
         const tailRaw = query.get('tail')
         const tail = !tailRaw || tailRaw === 'all' ? undefined : Number(tailRaw)
         if (tail !== undefined && !Number.isInteger(tail)) throw invalid(`invalid value for tail: ${tailRaw}`)
         const since = parseTimeParam(query.get('since'))
         const until = parseTimeParam(query.get('until'))
-        const timestamps = flag(query, 'timestamps')
+        const timestamps = boolParam(query, 'timestamps')
         const tty = !!c.config.Tty
         const abort = new AbortController()
-        const entries = cs.logs(c.id, { tail: tail !== undefined && tail >= 0 ? tail : undefined, since, until, follow: flag(query, 'follow'), signal: abort.signal })
+        const entries = cs.logs(c.id, { tail: tail !== undefined && tail >= 0 ? tail : undefined, since, until, follow: boolParam(query, 'follow'), signal: abort.signal })
         async function* body() {
           for await (const e of entries) {
             const stream = e.stream === 'stdout' ? 1 : 2

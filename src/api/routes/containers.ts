@@ -4,20 +4,7 @@ import type { Route } from '../types.js'
 import { decodeCreate } from '../wire/container-create.js'
 import { inspectJson, summaryJson } from '../wire/containers.js'
 import { matchContainers, parseFilters } from '../../engine/containers/filters.js'
-import { invalid } from '../../lib/errors.js'
-
-const flag = (q: URLSearchParams, k: string) => {
-  const v = q.get(k)
-  return v !== null && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
-}
-
-const intParam = (q: URLSearchParams, k: string): number | undefined => {
-  const v = q.get(k)
-  if (v === null || v === '') return undefined
-  const n = Number(v)
-  if (!Number.isInteger(n)) throw invalid(`invalid value for ${k}: ${v}`)
-  return n
-}
+import { boolParam, intParam } from '../wire/query.js'
 
 export function containerRoutes(engine: Engine): Route[] {
   const cs = engine.containers
@@ -37,11 +24,11 @@ export function containerRoutes(engine: Engine): Route[] {
       handler: async ({ query }) => {
         const filters = parseFilters(query.get('filters'))
         let list = matchContainers(cs.list(), filters, imageMatches)
-        if (!flag(query, 'all') && !filters.status && !filters.exited) list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused')
+        if (!boolParam(query, 'all') && !filters.status && !filters.exited) list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused')
         list.sort((a, b) => Date.parse(b.created) - Date.parse(a.created) || (a.id < b.id ? 1 : -1))
         const limit = intParam(query, 'limit')
         if (limit !== undefined && limit > 0) list = list.slice(0, limit)
-        const withSize = flag(query, 'size')
+        const withSize = boolParam(query, 'size')
         return {
           json: await Promise.all(list.map(async (c) => summaryJson(c, c.config.Image, withSize ? await sizes(c.id) : undefined))),
         }
@@ -60,7 +47,7 @@ export function containerRoutes(engine: Engine): Route[] {
       pattern: '/containers/{id}/json',
       handler: async ({ params, query }) => {
         const c = cs.inspect(params.id!)
-        const size = flag(query, 'size') ? await sizes(c.id) : undefined
+        const size = boolParam(query, 'size') ? await sizes(c.id) : undefined
         return {
           json: inspectJson(c, {
             containersDir: engine.paths.containers,
@@ -131,7 +118,7 @@ export function containerRoutes(engine: Engine): Route[] {
       method: 'DELETE',
       pattern: '/containers/{id}',
       handler: async ({ params, query }) => {
-        await cs.remove(params.id!, { force: flag(query, 'force') })
+        await cs.remove(params.id!, { force: boolParam(query, 'force') })
         return { status: 204, empty: true }
       },
     },

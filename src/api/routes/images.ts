@@ -5,11 +5,7 @@ import { historyJson, imageInspectJson, imageSummaryJson, pruneOptions, pruneRep
 import { parseFilters } from '../../engine/containers/filters.js'
 import { progressStream } from '../json-stream.js'
 import { BerthError, invalid } from '../../lib/errors.js'
-
-const flag = (q: URLSearchParams, k: string) => {
-  const v = q.get(k)
-  return v !== null && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
-}
+import { boolParam } from '../wire/query.js'
 
 export function imageRoutes(engine: Engine): Route[] {
   const images = engine.images
@@ -28,7 +24,7 @@ export function imageRoutes(engine: Engine): Route[] {
       method: 'GET',
       pattern: '/images/json',
       handler: ({ query, version }) => {
-        const list = images.list({ all: flag(query, 'all'), filters: parseFilters(query.get('filters')) })
+        const list = images.list({ all: boolParam(query, 'all'), filters: parseFilters(query.get('filters')) })
         return { json: list.map((s) => imageSummaryJson(s, usersOf(s.record.id).length, version)) }
       },
     },
@@ -59,7 +55,7 @@ export function imageRoutes(engine: Engine): Route[] {
       method: 'DELETE',
       pattern: '/images/{name*}',
       handler: async ({ params, query }) => ({
-        json: await images.remove(params.name!, { force: flag(query, 'force'), noPrune: flag(query, 'noprune') }, inUse, heldDirs),
+        json: await images.remove(params.name!, { force: boolParam(query, 'force'), noPrune: boolParam(query, 'noprune') }, inUse, heldDirs),
       }),
     },
     {
@@ -74,7 +70,7 @@ export function imageRoutes(engine: Engine): Route[] {
       method: 'POST',
       pattern: '/images/load',
       handler: ({ raw, query }) => {
-        const quiet = flag(query, 'quiet')
+        const quiet = boolParam(query, 'quiet')
         return {
           stream: progressStream(async (out) => {
             await images.load(raw, (line) => out.stream(`${line}\n`))

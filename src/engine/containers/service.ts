@@ -12,7 +12,7 @@ import { removeContainer } from './remove.js'
 import { containerDirs } from './rootfs.js'
 import { attachSocketOf, startContainer } from './start.js'
 import { assertCan } from './states.js'
-import { killContainer, pauseContainer, restartContainer, stopContainer, unpauseContainer } from './stop.js'
+import { killContainer, restartContainer, setPaused, stopContainer } from './stop.js'
 import { BerthError } from '../../lib/errors.js'
 import { resize } from '../../runtime/attach.js'
 import { changes as listChanges } from '../../storage/changes.js'
@@ -61,11 +61,11 @@ export class ContainerService {
   }
 
   pause(ref: string) {
-    return pauseContainer(this.deps, ref)
+    return setPaused(this.deps, ref, true)
   }
 
   unpause(ref: string) {
-    return unpauseContainer(this.deps, ref)
+    return setPaused(this.deps, ref, false)
   }
 
   async remove(ref: string, opts: { force: boolean }) {

@@ -66,26 +66,16 @@ export async function restartContainer(deps: ContainerDeps, ref: string, opts: {
   deps.events.emit({ type: 'container', action: 'restart', id: c.id, attributes: { name: c.name } })
 }
 
-export async function pauseContainer(deps: ContainerDeps, ref: string): Promise<void> {
+/** pause and unpause: the freezer, through runc. */
+export async function setPaused(deps: ContainerDeps, ref: string, paused: boolean): Promise<void> {
   const c = deps.store.resolve(ref)
   await deps.store.locked(c.id, async () => {
-    assertCan('pause', c)
-    await deps.runc.pause(c.id)
-    c.state = { ...c.state, status: 'paused' }
+    assertCan(paused ? 'pause' : 'unpause', c)
+    await (paused ? deps.runc.pause(c.id) : deps.runc.resume(c.id))
+    c.state = { ...c.state, status: paused ? 'paused' : 'running' }
     deps.store.save(c)
   })
-  deps.events.emit({ type: 'container', action: 'pause', id: c.id, attributes: { name: c.name } })
-}
-
-export async function unpauseContainer(deps: ContainerDeps, ref: string): Promise<void> {
-  const c = deps.store.resolve(ref)
-  await deps.store.locked(c.id, async () => {
-    assertCan('unpause', c)
-    await deps.runc.resume(c.id)
-    c.state = { ...c.state, status: 'running' }
-    deps.store.save(c)
-  })
-  deps.events.emit({ type: 'container', action: 'unpause', id: c.id, attributes: { name: c.name } })
+  deps.events.emit({ type: 'container', action: paused ? 'pause' : 'unpause', id: c.id, attributes: { name: c.name } })
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
