@@ -52,9 +52,24 @@ export function matchContainers(
       any('since', (v) => {
         const ref = byRef(v)
         return !!ref && created(c) > created(ref)
-      })
+      }) &&
+      any('network', (v) => networkName(c) === v) &&
+      any('expose', (v) => Object.keys(c.config.ExposedPorts ?? {}).some((p) => p === v || p === `${v}/tcp`)) &&
+      // berth has no published ports, volumes, health checks or swarm tasks yet: they match what
+      // Docker's would match for a container without them.
+      any('publish', () => false) &&
+      any('volume', () => false) &&
+      any('health', (v) => v === 'none') &&
+      any('is-task', (v) => v === 'false') &&
+      any('isolation', (v) => v === 'default' || v === '')
     )
   })
+}
+
+/** The network a container is on, by the name Docker reports (`bridge` for the default). */
+const networkName = (c: ContainerRecord) => {
+  const mode = c.hostConfig.NetworkMode
+  return mode === 'default' || mode === '' ? 'bridge' : mode
 }
 
 function splitLabel(v: string): [string, string | undefined] {
