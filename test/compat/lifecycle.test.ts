@@ -154,6 +154,19 @@ for (const cli of ['berth', 'docker'] as const) {
       ok(['rm', n('lab')])
     })
 
+    test('container prune removes stopped containers, with label and until filters', () => {
+      ok(['create', '--name', n('pr1'), '-l', 'prune=me', 'busybox'])
+      ok(['create', '--name', n('pr2'), 'busybox'])
+      ok(['run', '-d', '--name', n('pr3'), '-l', 'prune=me', 'busybox', 'sleep', '300'])
+      assert.match(ok(['container', 'prune', '-f', '--filter', 'until=2000-01-01T00:00:00Z', '--filter', 'label=prune=me']), /Total reclaimed space/)
+      assert.equal(run(['inspect', n('pr1')]).code, 0, 'until in the past keeps it')
+      ok(['container', 'prune', '-f', '--filter', 'label=prune=me'])
+      assert.notEqual(run(['inspect', n('pr1')]).code, 0, 'stopped and labelled: pruned')
+      assert.equal(run(['inspect', n('pr2')]).code, 0, 'not labelled: kept')
+      assert.equal(run(['inspect', n('pr3')]).code, 0, 'running: kept')
+      ok(['rm', '-f', n('pr2'), n('pr3')])
+    })
+
     test('rm refuses a running container without -f, with Docker’s message', () => {
       ok(['run', '-d', '--name', n('rr'), 'busybox', 'sleep', '300'])
       const r = run(['rm', n('rr')])

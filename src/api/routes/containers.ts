@@ -5,6 +5,8 @@ import { decodeCreate } from '../wire/container-create.js'
 import { inspectJson, summaryJson } from '../wire/containers.js'
 import { matchContainers, parseFilters } from '../../engine/containers/filters.js'
 import { boolParam, intParam } from '../wire/query.js'
+import { untilMs } from '../wire/time.js'
+import { invalid } from '../../lib/errors.js'
 
 export function containerRoutes(engine: Engine): Route[] {
   const cs = engine.containers
@@ -151,8 +153,12 @@ export function containerRoutes(engine: Engine): Route[] {
       pattern: '/containers/prune',
       handler: async ({ query }) => {
         const filters = parseFilters(query.get('filters'))
+        for (const k of Object.keys(filters)) if (k !== 'label' && k !== 'until') throw invalid(`invalid filter '${k}'`)
+        const until = (filters.until ?? []).map((v) => untilMs(v, Date.now()))
         const victims = matchContainers(cs.list(), { label: filters.label ?? [] }, () => true).filter(
-          (c) => c.state.status === 'exited' || c.state.status === 'created' || c.state.status === 'dead',
+          (c) =>
+            (c.state.status === 'exited' || c.state.status === 'created' || c.state.status === 'dead') &&
+            until.every((t) => Date.parse(c.created) < t),
         )
         let reclaimed = 0
         const deleted: string[] = []

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ImageSummary } from '../../engine/images/service.js'
 import { formatMismatches, validateResponse } from '../../../test/helpers/schema.js'
-import { goDurationMs, imageInspectJson, imageSummaryJson, pruneOptions, pruneReportJson } from './images.js'
+import { parseGoDuration } from '../../lib/duration.js'
+import { imageInspectJson, imageSummaryJson, pruneOptions, pruneReportJson } from './images.js'
 
 const summary = (): ImageSummary => ({
   record: {
@@ -51,11 +52,11 @@ test('image inspect and summary conform to the v1.41 and v1.47 schemas', () => {
 })
 
 test('Go durations', () => {
-  assert.equal(goDurationMs('24h'), 86_400_000)
-  assert.equal(goDurationMs('1h30m'), 5_400_000)
-  assert.equal(goDurationMs('1.5s'), 1500)
-  assert.equal(goDurationMs('10'), undefined)
-  assert.equal(goDurationMs('2024-01-01'), undefined)
+  assert.equal(parseGoDuration('24h'), 86_400_000)
+  assert.equal(parseGoDuration('1h30m'), 5_400_000)
+  assert.equal(parseGoDuration('1.5s'), 1500)
+  assert.equal(parseGoDuration('10'), undefined)
+  assert.equal(parseGoDuration('2024-01-01'), undefined)
 })
 
 test('prune filters: dangling default, -a, until, labels, unknown keys', () => {

@@ -3,6 +3,7 @@
 import type { HistoryItem, ImageSummary, PruneOptions, PruneReport } from '../../engine/images/service.js'
 import { invalid } from '../../lib/errors.js'
 import { atLeast } from '../version.js'
+import { untilMs } from './time.js'
 
 /**
  * `layerDirs`: the image's unpacked layer directories, top layer first. As overlay2 reports an
@@ -94,26 +95,6 @@ export function historyJson(items: HistoryItem[]) {
 }
 
 const PRUNE_KEYS = new Set(['dangling', 'until', 'label', 'label!'])
-
-/** Go's time.ParseDuration for the forms people type (`24h`, `1h30m`, `90s`, `1.5h`), in ms. */
-export function goDurationMs(s: string): number | undefined {
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 }
-  const m = /^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(s)
-  if (!m) return undefined
-  let total = 0
-  for (const [, n, u] of s.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) total += Number(n) * unit[u!]!
-  return m[1] === '-' ? -total : total
-}
-
-/** Docker's `until`: a duration before now, unix seconds, or an RFC 3339 date. Returns ms. */
-export function untilMs(v: string, now: number): number {
-  const d = goDurationMs(v)
-  if (d !== undefined) return now - d
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000
-  const t = Date.parse(v)
-  if (Number.isNaN(t)) throw invalid(`failed to parse value as time or duration: "${v}"`)
-  return t
-}
 
 /** POST /images/prune filters → the engine's options (moby's ImagesPrune accepts these four). */
 export function pruneOptions(filters: Record<string, string[]>, now = Date.now()): PruneOptions {

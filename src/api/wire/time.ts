@@ -1,5 +1,6 @@
 // Time values on the wire: `since`/`until` query values and log timestamps.
 import { invalid } from '../../lib/errors.js'
+import { parseGoDuration } from '../../lib/duration.js'
 
 /** Docker sends unix seconds with optional fraction (`1700000000.123456789`) or RFC 3339. */
 export function parseTimeParam(v: string | null): number | undefined {
@@ -20,4 +21,14 @@ export function logTimestamp(t: string): string {
   }
   const frac = (m[2] ?? '').replace(/0+$/, '')
   return `${m[1]}${frac === '.' ? '' : frac}Z`
+}
+
+/** Docker's `until` filter: a duration before now, unix seconds, or an RFC 3339 date. Returns ms. */
+export function untilMs(v: string, now: number): number {
+  const d = parseGoDuration(v)
+  if (d !== undefined) return now - d
+  if (/^\d+(\.\d+)?$/.test(v)) return Number(v) * 1000
+  const t = Date.parse(v)
+  if (Number.isNaN(t)) throw invalid(`failed to parse value as time or duration: "${v}"`)
+  return t
 }

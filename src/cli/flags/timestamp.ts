@@ -2,16 +2,8 @@
 // ("10m", "1h30m"), an RFC 3339 time or date, or a Unix timestamp passed through unchanged.
 // Times become "seconds.nanoseconds".
 
-const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-
-/** Go's time.ParseDuration, in milliseconds; undefined when it is not a duration. */
-export function parseGoDuration(s: string): number | undefined {
-  const m = /^([+-])?((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|ms|s|m|h))+$/.exec(s)
-  if (!m) return s === '0' ? 0 : undefined
-  let total = 0
-  for (const part of s.replace(/^[+-]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g)) total += Number(part[1]) * UNITS[part[2]!]!
-  return m[1] === '-' ? -total : total
-}
+import { parseGoDuration } from '../../lib/duration.js'
+export { parseGoDuration }
 
 const format = (ms: number) => {
   const sec = Math.floor(ms / 1000)
