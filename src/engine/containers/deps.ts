@@ -10,6 +10,8 @@ import type { ExitWaiters } from './waiters.js'
 export interface ImageLookup {
   resolve(ref: string): ImageRecord
   lowerDirs(imageId: string): string[]
+  /** Frees layers of removed images that no container in `held` mounts any more. */
+  collectOrphans(held: () => ReadonlySet<string>): Promise<void>
 }
 
 /** Facts about the host read once at daemon start. */

@@ -69,9 +69,21 @@ export class ContainerService {
   }
 
   async remove(ref: string, opts: { force: boolean }) {
-    const id = this.deps.store.resolve(ref).id
+    const c = this.deps.store.resolve(ref)
     await removeContainer(this.deps, ref, opts)
-    this.execs.dropContainer(id)
+    this.execs.dropContainer(c.id)
+    // The image may have been force-removed while this container held its layers.
+    if (!this.imageExists(c.imageId))
+      await this.deps.images.collectOrphans(() => new Set(this.deps.store.all().flatMap((x) => x.lowerDirs)))
+  }
+
+  private imageExists(imageId: string): boolean {
+    try {
+      this.deps.images.resolve(imageId)
+      return true
+    } catch {
+      return false
+    }
   }
 
   wait(ref: string, condition: WaitCondition) {

@@ -96,6 +96,11 @@ export class ImageService {
     return items
   }
 
+  /** Removes the layers of images that are gone, once no container in `held` mounts them. */
+  collectOrphans(held: HeldDirs): Promise<void> {
+    return collectOrphanLayers(this.deps, held())
+  }
+
   /** `docker image prune`: dangling (or unused) images, skipping any a container uses. */
   async prune(opts: PruneOptions, inUse: InUse, held?: HeldDirs): Promise<PruneReport> {
     const report = await pruneImages(this.deps, opts, inUse, held)
