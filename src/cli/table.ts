@@ -24,6 +24,7 @@ const history: Loader = () => m(import('./commands/history.js'))
 const images: Loader = () => m(import('./commands/images.js'))
 const importImage: Loader = () => m(import('./commands/import.js'))
 const info: Loader = () => m(import('./commands/info.js'))
+const events: Loader = () => m(import('./commands/events.js'))
 const inspect: Loader = () => import('./commands/inspect.js').then((x) => x.inspectCommand())
 const inspectContainer: Loader = () => import('./commands/inspect.js').then((x) => x.inspectCommand('container'))
 const inspectImage: Loader = () => import('./commands/inspect.js').then((x) => x.inspectCommand('image'))
@@ -89,6 +90,7 @@ const imageCommands: readonly Entry[] = [
 ]
 
 const systemCommands: readonly Entry[] = [
+  { name: 'events', description: 'Get real time events from the server', load: events },
   { name: 'info', description: 'Display system-wide information', load: info },
 ]
 
@@ -103,6 +105,7 @@ export const commands: readonly Entry[] = [
   { name: 'container', description: 'Manage containers', sub: containerCommands },
   { name: 'image', description: 'Manage images', sub: imageCommands },
   { name: 'system', description: 'Manage berth', sub: systemCommands },
+  { name: 'events', description: systemCommands[0]!.description, load: events },
   { name: 'attach', description: containerCommands[0]!.description, load: attach },
   { name: 'completion', description: 'Generate the autocompletion script for the specified shell', load: completion },
   { name: 'cp', description: containerCommands[1]!.description, load: cp },

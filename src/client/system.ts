@@ -1,4 +1,5 @@
 // /_ping, /version, /info.
+import type { Readable } from 'node:stream'
 import type { Transport } from './transport.js'
 import type { VersionResponse } from './types.js'
 
@@ -10,5 +11,9 @@ export class System {
   }
   info(): Promise<Record<string, unknown>> {
     return this.t.json({ method: 'GET', path: '/info' })
+  }
+  /** GET /events: one JSON message per line until `until` passes or the caller stops reading. */
+  events(o: { since?: string; until?: string; filters?: string }): Promise<Readable> {
+    return this.t.request({ method: 'GET', path: '/events', query: { since: o.since, until: o.until, filters: o.filters } })
   }
 }

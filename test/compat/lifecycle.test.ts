@@ -167,6 +167,19 @@ for (const cli of ['berth', 'docker'] as const) {
       ok(['rm', '-f', n('pr2'), n('pr3')])
     })
 
+    test('events: create, start, die and destroy of a container, with filters and --format', () => {
+      const since = String(Math.floor(Date.now() / 1000) - 1)
+      ok(['run', '--rm', '--name', n('ev'), 'busybox', 'true'])
+      sleep(300)
+      const until = String(Math.floor(Date.now() / 1000) + 1)
+      const out = ok(['events', '--since', since, '--until', until, '--filter', `container=${n('ev')}`])
+      const actions = out.trim().split('\n').map((l) => l.split(' ')[2])
+      assert.deepEqual(actions, ['create', 'start', 'die', 'destroy'], out)
+      assert.match(out, new RegExp(`container create [0-9a-f]{64} \\(.*name=${n('ev')}`))
+      const fmt = ok(['events', '--since', since, '--until', until, '--filter', `container=${n('ev')}`, '--filter', 'event=die', '--format', '{{.Action}} {{.Actor.Attributes.exitCode}}'])
+      assert.equal(fmt, 'die 0\n')
+    })
+
     test('rm refuses a running container without -f, with Docker’s message', () => {
       ok(['run', '-d', '--name', n('rr'), 'busybox', 'sleep', '300'])
       const r = run(['rm', n('rr')])
