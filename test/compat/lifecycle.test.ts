@@ -40,6 +40,7 @@ for (const cli of ['berth', 'docker'] as const) {
       assert.equal(stamped.stdout, '')
       assert.match(stamped.stderr, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z oops\n$/)
       assert.equal(ok(['logs', '--since', '2030-01-01T00:00:00Z', n('lg')]), '')
+      assert.equal(ok(['logs', '--details', '--tail', '2', n('lg')]), ' line5\n')
       ok(['rm', n('lg')])
     })
 

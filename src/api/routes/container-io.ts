@@ -120,6 +120,9 @@ export function containerIoRoutes(engine: Engine): Route[] {
         const since = parseTimeParam(query.get('since'))
         const until = parseTimeParam(query.get('until'))
         const timestamps = boolParam(query, 'timestamps')
+        // --details puts the log's extra attributes before each line; berth's logs carry none,
+        // so what remains is dockerd's separating space.
+        const details = boolParam(query, 'details')
         const tty = !!c.config.Tty
         const abort = new AbortController()
         const entries = cs.logs(c.id, { tail: tail !== undefined && tail >= 0 ? tail : undefined, since, until, follow: boolParam(query, 'follow'), signal: abort.signal })
@@ -127,7 +130,8 @@ export function containerIoRoutes(engine: Engine): Route[] {
           for await (const e of entries) {
             const stream = e.stream === 'stdout' ? 1 : 2
             if ((stream === 1 && !stdout) || (stream === 2 && !stderr)) continue
-            const line = timestamps ? Buffer.concat([Buffer.from(logTimestamp(e.time) + ' '), e.line]) : e.line
+            const prefix = (timestamps ? logTimestamp(e.time) + ' ' : '') + (details ? ' ' : '')
+            const line = prefix ? Buffer.concat([Buffer.from(prefix), e.line]) : e.line
             yield tty ? line : frame(stream, line)
           }
         }
