@@ -1,6 +1,6 @@
 // The composition root: opens the state, constructs every service with only what it uses, and
 // runs the startup reconcile. Nothing registers itself elsewhere.
-import { mkdir, readdir, rmdir } from 'node:fs/promises'
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises'
 import { paths as makePaths, type Paths } from '../lib/paths.js'
 import { log } from '../lib/log.js'
 import { openDb, type Db } from '../state/db.js'
@@ -42,6 +42,8 @@ export class Engine {
     const paths = makePaths(opts.dataRoot, opts.execRoot)
     for (const dir of [paths.dataRoot, paths.blobs, paths.layers, paths.containers, paths.tmp])
       await mkdir(dir, { recursive: true, mode: 0o711 })
+    // Exec instances live in memory only, so their dirs from a previous daemon serve nothing.
+    await rm(paths.execs, { recursive: true, force: true })
     for (const dir of [paths.execRoot, paths.runcRoot, paths.run, paths.execs, paths.exits, paths.sockets])
       await mkdir(dir, { recursive: true, mode: 0o700 })
 

@@ -45,18 +45,17 @@ export class ContainerStore {
   }
 
   insert(r: ContainerRecord): void {
-    try {
-      this.repo.insert(r)
-    } catch (e) {
-      if (isUniqueViolation(e)) throw nameConflict(r.name, this.nameTaken(r.name)?.id ?? '')
-      throw e
-    }
-    this.byId.set(r.id, r)
+    this.write(r, () => this.repo.insert(r))
   }
 
   save(r: ContainerRecord): void {
+    this.write(r, () => this.repo.update(r))
+  }
+
+  /** The row first, then memory; a name taken meanwhile becomes Docker's conflict. */
+  private write(r: ContainerRecord, op: () => void): void {
     try {
-      this.repo.update(r)
+      op()
     } catch (e) {
       if (isUniqueViolation(e)) throw nameConflict(r.name, this.nameTaken(r.name)?.id ?? '')
       throw e

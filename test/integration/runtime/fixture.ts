@@ -9,6 +9,9 @@ import { randomBytes } from 'node:crypto'
 import { run, runOk } from '../../../src/sys/exec.js'
 import { Runc } from '../../../src/runtime/runc.js'
 import type { CreateRequest } from '../../../src/runtime/conmon.js'
+import { ExitWatcher } from '../../../src/runtime/exits.js'
+import { before, after } from 'node:test'
+import assert from 'node:assert/strict'
 
 const BUSYBOX = '/bin/busybox'
 const CGROUP_PARENT = 'berth-test-rt'
@@ -153,4 +156,25 @@ export async function until<T>(fn: () => Promise<T | undefined> | T | undefined,
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
     await sleep(20)
   }
+}
+
+/**
+ * One fixture per test file with an exit watcher recording exit codes by container ID; after all
+ * tests it checks that no conmon and no cgroup of the fixture are left.
+ */
+export function useRuntimeWorld(name: string): { fx: RuntimeFixture; watcher: ExitWatcher; exits: Map<string, number> } {
+  const world = { fx: undefined as unknown as RuntimeFixture, watcher: undefined as unknown as ExitWatcher, exits: new Map<string, number>() }
+  before(async () => {
+    world.fx = await RuntimeFixture.create(name)
+    world.watcher = new ExitWatcher(world.fx.exitDir)
+    world.watcher.on('exit', (id, code) => world.exits.set(id, code))
+    await world.watcher.start()
+  })
+  after(async () => {
+    world.watcher.stop()
+    await world.fx.cleanup()
+    assert.deepEqual(await world.fx.liveMonitors(), [])
+    assert.deepEqual(await leftoverCgroups(name), [])
+  })
+  return world
 }

@@ -1,28 +1,11 @@
 // The k8s-file log conmon writes, read back: all, tail, since/until, follow.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createContainer } from '../../../src/runtime/conmon.js'
-import { ExitWatcher } from '../../../src/runtime/exits.js'
 import { readLog, parseTime, type LogEntry } from '../../../src/runtime/log-reader.js'
-import { RuntimeFixture, leftoverCgroups, until } from './fixture.js'
+import { useRuntimeWorld, until } from './fixture.js'
 
-let fx: RuntimeFixture
-let watcher: ExitWatcher
-const exits = new Map<string, number>()
-
-before(async () => {
-  fx = await RuntimeFixture.create('rt-logs')
-  watcher = new ExitWatcher(fx.exitDir)
-  watcher.on('exit', (id, code) => exits.set(id, code))
-  await watcher.start()
-})
-
-after(async () => {
-  watcher.stop()
-  await fx.cleanup()
-  assert.deepEqual(await fx.liveMonitors(), [])
-  assert.deepEqual(await leftoverCgroups('rt-logs'), [])
-})
+const w = useRuntimeWorld('rt-logs')
 
 const show = (e: LogEntry) => `${e.stream}:${e.line.toString()}`
 async function all(it: AsyncIterable<LogEntry>): Promise<LogEntry[]> {
@@ -33,10 +16,10 @@ async function all(it: AsyncIterable<LogEntry>): Promise<LogEntry[]> {
 
 test('log of an exited container: all, tail, since, until', async () => {
   const long = 'y'.repeat(20000) // longer than conmon's 8 KiB records: P pieces joined
-  const req = await fx.bundle({ args: ['sh', '-c', `echo a; sleep 0.2; echo b >&2; echo ${long}; printf partial`] })
+  const req = await w.fx.bundle({ args: ['sh', '-c', `echo a; sleep 0.2; echo b >&2; echo ${long}; printf partial`] })
   await createContainer(req)
-  await fx.runc.start(req.id)
-  await until(() => exits.get(req.id), 'exit')
+  await w.fx.runc.start(req.id)
+  await until(() => w.exits.get(req.id), 'exit')
   const got = await all(readLog(req.logPath, {}))
   assert.deepEqual(got.map(show), ['stdout:a\n', 'stderr:b\n', `stdout:${long}\n`, 'stdout:partial'])
   assert.deepEqual((await all(readLog(req.logPath, { tail: 2 }))).map(show), [`stdout:${long}\n`, 'stdout:partial'])
@@ -44,19 +27,19 @@ test('log of an exited container: all, tail, since, until', async () => {
   assert.ok(tb - parseTime(got[0]!.time) >= 0.2)
   assert.deepEqual((await all(readLog(req.logPath, { since: tb }))).map(show).slice(0, 1), ['stderr:b\n'])
   assert.deepEqual((await all(readLog(req.logPath, { until: tb - 0.1 }))).map(show), ['stdout:a\n'])
-  await fx.runc.delete(req.id)
+  await w.fx.runc.delete(req.id)
 })
 
 test('follow streams new lines and ends when the container stops', async () => {
-  const req = await fx.bundle({ args: ['sh', '-c', 'for i in 1 2 3; do echo line$i; sleep 0.15; done'] })
+  const req = await w.fx.bundle({ args: ['sh', '-c', 'for i in 1 2 3; do echo line$i; sleep 0.15; done'] })
   await createContainer(req)
-  await fx.runc.start(req.id)
+  await w.fx.runc.start(req.id)
   const seen: Array<[string, number]> = []
   const t0 = Date.now()
-  for await (const e of readLog(req.logPath, { follow: true, isRunning: () => !exits.has(req.id) })) {
+  for await (const e of readLog(req.logPath, { follow: true, isRunning: () => !w.exits.has(req.id) })) {
     seen.push([e.line.toString(), Date.now() - t0])
   }
   assert.deepEqual(seen.map((s) => s[0]), ['line1\n', 'line2\n', 'line3\n'])
   assert.ok(seen[2]![1] - seen[0]![1] >= 250, `lines arrived as written: ${JSON.stringify(seen)}`)
-  await fx.runc.delete(req.id)
+  await w.fx.runc.delete(req.id)
 })
