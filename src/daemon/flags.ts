@@ -12,6 +12,11 @@ export interface DaemonOptions {
   defaultUlimits: Array<{ Name: string; Soft: number; Hard: number }>
   liveRestore: boolean
   cgroupParent: string
+  bridge: string
+  bip?: string
+  mtu?: number
+  /** undefined = the host's resolvers */
+  dnsUpstreams?: string[]
   help: boolean
   version: boolean
 }
@@ -27,15 +32,21 @@ export const USAGE = `Usage:  berthd [OPTIONS]
 A container engine that speaks Docker's API
 
 Options:
+  -b, --bridge string           Attach containers to a network bridge (default "berth0")
+      --bip string              Specify the default bridge's IP address and prefix, e.g. 172.17.0.1/16
+                                (default: the first private /16 from 172.17.0.0 on that no route uses)
       --cgroup-parent string    Parent cgroup for all containers (default "/berth")
       --data-root string        Root directory of persistent state (default "${DEFAULTS.dataRoot}")
   -D, --debug                   Enable debug mode
       --default-ulimit ulimit   Default ulimits for containers, e.g. nofile=1024:2048 (repeatable)
+      --dns-upstream string     Where the embedded DNS server forwards names it does not know
+                                (repeatable; "none" forwards nowhere; default: the host's resolv.conf)
       --exec-root string        Root directory for execution state files (default "${DEFAULTS.execRoot}")
   -H, --host list               Daemon socket(s) to listen on: unix:///path or tcp://127.0.0.1:port
                                 (default unix://<exec-root>/berth.sock)
       --live-restore            Keep containers running while the daemon is down (default true)
   -l, --log-level string        Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
+      --mtu int                 Set the default bridge's MTU (default 1500)
   -p, --pidfile string          Path to use for daemon PID file (default "<exec-root>/berthd.pid")
   -v, --version                 Print version information and quit
 `
@@ -61,6 +72,7 @@ export function parseDaemonFlags(argv: readonly string[]): DaemonOptions {
     defaultUlimits: [],
     liveRestore: true,
     cgroupParent: '/berth',
+    bridge: 'berth0',
     help: false,
     version: false,
   }
@@ -108,6 +120,30 @@ export function parseDaemonFlags(argv: readonly string[]): DaemonOptions {
         const p = value()
         if (!p.startsWith('/') || p.includes('..')) throw invalid(`invalid cgroup parent: ${p} (an absolute path is required)`)
         o.cgroupParent = p.replace(/\/+$/, '')
+        break
+      }
+      case '-b':
+      case '--bridge': {
+        const b = value()
+        if (!/^[a-zA-Z0-9_.-]{1,15}$/.test(b)) throw invalid(`invalid bridge name: ${b}`)
+        o.bridge = b
+        break
+      }
+      case '--bip': {
+        const b = value()
+        if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(b)) throw invalid(`invalid --bip: ${b} (an address with a prefix length, e.g. 172.17.0.1/16)`)
+        o.bip = b
+        break
+      }
+      case '--mtu': {
+        const m = Number(value())
+        if (!Number.isInteger(m) || m < 68 || m > 65535) throw invalid(`invalid --mtu: ${m}`)
+        o.mtu = m
+        break
+      }
+      case '--dns-upstream': {
+        const v = value()
+        o.dnsUpstreams = v === 'none' ? [] : [...(o.dnsUpstreams ?? []), v]
         break
       }
       case '--live-restore':

@@ -35,7 +35,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 
   await claimPidfile(opts.pidfile)
-  const engine = await Engine.open({ dataRoot: opts.dataRoot, execRoot: opts.execRoot, defaultUlimits: opts.defaultUlimits, cgroupParent: opts.cgroupParent })
+  const engine = await Engine.open({
+    dataRoot: opts.dataRoot,
+    execRoot: opts.execRoot,
+    defaultUlimits: opts.defaultUlimits,
+    cgroupParent: opts.cgroupParent,
+    bridge: opts.bridge,
+    bip: opts.bip,
+    mtu: opts.mtu,
+    dnsUpstreams: opts.dnsUpstreams,
+  })
   const id = await daemonId(opts.dataRoot)
   const server = createApiServer(allRoutes(engine, { version: VERSION, liveRestore: opts.liveRestore, id }), { version: VERSION })
   const closers: Array<() => Promise<void>> = []

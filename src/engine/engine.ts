@@ -16,6 +16,9 @@ import { ExitWaiters } from './containers/waiters.js'
 import { ContainerService } from './containers/service.js'
 import { reconcile } from './containers/reconcile.js'
 import type { HostFacts } from './containers/deps.js'
+import { NetworkService } from './networks/service.js'
+import { CniDriver } from './networks/cni-driver.js'
+import { containerDirs } from './containers/rootfs.js'
 
 export interface EngineOptions {
   dataRoot: string
@@ -25,6 +28,13 @@ export interface EngineOptions {
   defaultUlimits?: Array<{ Name: string; Soft: number; Hard: number }>
   /** Every container's cgroup is <cgroupParent>/<id> in each v1 hierarchy. */
   cgroupParent?: string
+  /** The default bridge's device (dockerd -b/--bridge); default berth0. */
+  bridge?: string
+  /** The default bridge's address/prefix (dockerd --bip); default: a free private /16. */
+  bip?: string
+  mtu?: number
+  /** Where the embedded DNS server forwards; undefined = the host's resolvers, [] = nowhere. */
+  dnsUpstreams?: string[]
 }
 
 export class Engine {
@@ -34,6 +44,7 @@ export class Engine {
     readonly events: EventBus,
     readonly images: ImageService,
     readonly containers: ContainerService,
+    readonly networks: NetworkService,
     private readonly exits: ExitWatcher,
     readonly startedAt: Date,
   ) {}
@@ -44,7 +55,7 @@ export class Engine {
       await mkdir(dir, { recursive: true, mode: 0o711 })
     // Exec instances live in memory only, so their dirs from a previous daemon serve nothing.
     await rm(paths.execs, { recursive: true, force: true })
-    for (const dir of [paths.execRoot, paths.runcRoot, paths.run, paths.execs, paths.exits, paths.sockets])
+    for (const dir of [paths.execRoot, paths.runcRoot, paths.run, paths.execs, paths.exits, paths.sockets, paths.netns])
       await mkdir(dir, { recursive: true, mode: 0o700 })
 
     const db = openDb(paths.db)
@@ -62,6 +73,22 @@ export class Engine {
       cgroupParent: opts.cgroupParent ?? '/berth',
     }
     const store = new ContainerStore(new ContainerRepo(db))
+    const networks = new NetworkService(
+      db,
+      {
+        bridge: opts.bridge ?? 'berth0',
+        bip: opts.bip,
+        mtu: opts.mtu,
+        table: 'berth',
+        dnsUpstreams: opts.dnsUpstreams,
+        netnsDir: paths.netns,
+        hostsPathOf: (id) => containerDirs(paths, id).hosts,
+        cni: new CniDriver(),
+      },
+      store,
+      events,
+    )
+    await networks.init()
     const containers = new ContainerService({
       store,
       images,
@@ -71,11 +98,13 @@ export class Engine {
       attachHub: new AttachHub(),
       waiters: new ExitWaiters(),
       host,
+      network: networks,
     })
 
     const exits = new ExitWatcher(paths.exits)
-    const engine = new Engine(paths, db, events, images, containers, exits, new Date())
+    const engine = new Engine(paths, db, events, images, containers, networks, exits, new Date())
     await reconcile(containers.deps, (id, code) => containers.onExit(id, code))
+    await networks.reconcile()
     exits.on('exit', (id, code) => {
       containers
         .onExit(id, code)
@@ -95,6 +124,7 @@ export class Engine {
   /** Stops watching; containers keep running (live-restore). */
   async close(): Promise<void> {
     this.exits.stop()
+    await this.networks.close()
     this.db.close()
     // The cgroup parent is removed once no container uses it (rmdir fails otherwise).
     const parent = this.containers.deps.host.cgroupParent

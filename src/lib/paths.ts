@@ -24,6 +24,8 @@ export interface Paths {
   exits: string
   /** conmon --socket-dir-path: short symlinks to attach sockets. */
   sockets: string
+  /** Network namespace pins of running containers: netns/<id> */
+  netns: string
 }
 
 export function paths(dataRoot: string, execRoot: string): Paths {
@@ -40,5 +42,6 @@ export function paths(dataRoot: string, execRoot: string): Paths {
     execs: join(execRoot, 'e'),
     exits: join(execRoot, 'exits'),
     sockets: join(execRoot, 's'),
+    netns: join(execRoot, 'netns'),
   }
 }

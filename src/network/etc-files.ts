@@ -16,15 +16,46 @@ export function hostsFile(opts: { hostname: string; domainname?: string; ips?: s
   return lines.join('\n') + '\n'
 }
 
+export interface ResolvOptions {
+  /** --network host: the host's file as it is (with any overrides applied) */
+  hostNetwork: boolean
+  /** the embedded DNS server's address (user-defined networks) */
+  embedded?: string
+  dns?: readonly string[]
+  search?: readonly string[]
+  options?: readonly string[]
+}
+
 /**
- * The host's resolv.conf with loopback nameservers removed (they are unreachable from a private
- * network namespace), as Docker does. When none remain, the file has no nameserver line: berth
- * never invents an upstream resolver.
+ * A container's resolv.conf, Docker's way: its own --dns/--dns-search/--dns-option replace the
+ * host's lines of the same kind. Loopback nameservers of the host are dropped for a private network
+ * namespace (unreachable there); berth never invents an upstream resolver. On a user-defined
+ * network the only nameserver is the embedded one, which forwards what it does not know.
  */
-export function resolvConf(host: string, opts: { hostNetwork: boolean }): string {
-  if (opts.hostNetwork) return host
-  const kept = host
-    .split('\n')
-    .filter((l) => !/^\s*nameserver\s+(127\.|::1\b)/.test(l))
-  return kept.join('\n').replace(/\n*$/, '\n')
+export function resolvConf(host: string, opts: ResolvOptions): string {
+  const lines = host.split('\n')
+  const overridden = !!(opts.embedded || opts.dns?.length || opts.search?.length || opts.options?.length)
+  if (opts.hostNetwork && !overridden) return host
+  const hostNs = lines.map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1]).filter((x): x is string => !!x)
+  const hostSearch = lines.map((l) => /^\s*(?:search|domain)\s+(.+)$/.exec(l)?.[1]).filter((x): x is string => !!x).pop()?.trim().split(/\s+/) ?? []
+  const hostOpts = lines.flatMap((l) => /^\s*options\s+(.+)$/.exec(l)?.[1]?.trim().split(/\s+/) ?? [])
+
+  const servers = opts.embedded
+    ? [opts.embedded]
+    : opts.dns?.length
+      ? [...opts.dns]
+      : hostNs.filter((s) => opts.hostNetwork || !/^(127\.|::1$)/.test(s))
+  const search = opts.search?.length ? opts.search.filter((s) => s !== '.') : hostSearch
+  const options = opts.options?.length ? [...opts.options] : hostOpts
+  if (opts.embedded && !options.some((o) => o.startsWith('ndots:'))) options.unshift('ndots:0')
+
+  const out: string[] = []
+  for (const s of servers) out.push(`nameserver ${s}`)
+  if (search.length) out.push(`search ${search.join(' ')}`)
+  if (options.length) out.push(`options ${options.join(' ')}`)
+  if (opts.embedded) {
+    const ext = opts.dns?.length ? opts.dns : hostNs
+    out.push('', `# ExtServers: [${ext.join(' ')}]`)
+  }
+  return out.join('\n') + '\n'
 }

@@ -22,6 +22,20 @@ const MIGRATIONS: string[] = [
      chain_id TEXT PRIMARY KEY,
      record TEXT NOT NULL
    );`,
+  // Leases are unique per network by construction: two containers can never hold one address.
+  `CREATE TABLE networks (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE,
+     record TEXT NOT NULL
+   );
+   CREATE TABLE endpoints (
+     network_id TEXT NOT NULL REFERENCES networks(id),
+     container_id TEXT NOT NULL,
+     ip TEXT NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (network_id, container_id),
+     UNIQUE (network_id, ip)
+   );`,
 ]
 
 export function openDb(path: string): Db {

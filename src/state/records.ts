@@ -88,6 +88,10 @@ export interface ContainerRecord {
   lowerDirs: string[]
   /** Exec-root directory of the current run (bundle, attach socket), set while running. */
   runDir?: string
+  /** The networks the container belongs to: network id → its settings there. */
+  networks?: Record<string, EndpointConfig>
+  /** Ports published by the current run, with the host ports chosen; empty when not running. */
+  ports?: PortMapping[]
 }
 
 /** An image: its OCI config kept verbatim, plus the layers it stands on. */
@@ -139,4 +143,66 @@ export interface LayerRecord {
   size: number
   /** The layer as it came (compressed or not), in the blob store, for save/push. */
   blob?: { digest: string; mediaType: string; size: number }
+}
+
+/** One address pool of a network (Docker's IPAM.Config entry). */
+export interface IpamPool {
+  Subnet: string
+  Gateway?: string
+  IPRange?: string
+  AuxiliaryAddresses?: Record<string, string>
+}
+
+export interface NetworkRecord {
+  id: string
+  name: string
+  /** bridge (berth's own), host, null, or a CNI plugin type (macvlan, ipvlan, …) */
+  driver: string
+  created: string
+  internal: boolean
+  attachable: boolean
+  ipv6: boolean
+  labels: Record<string, string>
+  options: Record<string, string>
+  ipam: { Driver: string; Options: Record<string, string> | null; Config: IpamPool[] }
+  /** bridge driver: the host's bridge device */
+  bridge?: string
+  /** bridge, host and none: made by the daemon, never removed */
+  builtin?: boolean
+  /** the pool was chosen by berth, not given with --subnet (then --ip is refused, as Docker does) */
+  autoSubnet?: boolean
+}
+
+/** A container's settings on one network, as Docker's EndpointSettings carries them. */
+export interface EndpointConfig {
+  Aliases?: string[] | null
+  Links?: string[] | null
+  IPAMConfig?: { IPv4Address?: string; IPv6Address?: string } | null
+  MacAddress?: string
+  DriverOpts?: Record<string, string> | null
+}
+
+/** A running container's attachment to a network: its lease and its interface. */
+export interface EndpointRecord {
+  networkId: string
+  containerId: string
+  endpointId: string
+  ip: string
+  prefixLen: number
+  gateway: string
+  mac: string
+  /** the interface inside the container: eth0, eth1, … */
+  ifName: string
+  /** bridge driver: the host side of the veth pair */
+  hostIf?: string
+  /** CNI driver: the plugin chain's result, needed for DEL */
+  cniResult?: unknown
+}
+
+export interface PortMapping {
+  proto: 'tcp' | 'udp' | 'sctp'
+  containerPort: number
+  /** '' = every address of the host */
+  hostIp: string
+  hostPort: number
 }

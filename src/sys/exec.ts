@@ -1,5 +1,6 @@
 // Running host programs. Everything that spawns a process goes through here.
 import { spawn, type SpawnOptions } from 'node:child_process'
+import { inNetns } from './netns.js'
 
 export interface ExecResult {
   code: number
@@ -11,13 +12,15 @@ export interface ExecOptions {
   input?: string | Buffer
   env?: NodeJS.ProcessEnv
   cwd?: string
+  /** A pinned network namespace the program is born in. */
+  netns?: string
 }
 
 /** Runs a program to completion, capturing output. Never throws for a non-zero exit. */
 export function run(file: string, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const so: SpawnOptions = { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] }
-    const child = spawn(file, args, so)
+    const child = opts.netns ? inNetns(opts.netns, () => spawn(file, args, so)) : spawn(file, args, so)
     const out: Buffer[] = []
     const err: Buffer[] = []
     child.stdout!.on('data', (d: Buffer) => out.push(d))

@@ -16,6 +16,9 @@ const c = {
   moveMount: libc.func('int move_mount(int from_dfd, const char *from_path, int to_dfd, const char *to_path, unsigned int flags)'),
   close: libc.func('int close(int fd)'),
   lchown: libc.func('int lchown(const char *path, uint32_t owner, uint32_t group)'),
+  open: libc.func('int open(const char *path, int flags)'),
+  unshare: libc.func('int unshare(int flags)'),
+  setns: libc.func('int setns(int fd, int nstype)'),
 }
 
 export class SysError extends Error {
@@ -100,3 +103,12 @@ export function mountOverlay(lowerTopFirst: readonly string[], upper: string, wo
     c.close(fd)
   }
 }
+
+export const CLONE_NEWNET = 0x40000000
+const O_RDONLY_CLOEXEC = 0o2000000
+
+/** A read-only, close-on-exec file descriptor (for namespace files). */
+export const openFd = (path: string) => check(`open ${path}`, c.open(path, O_RDONLY_CLOEXEC))
+export const closeFd = (fd: number) => void c.close(fd)
+export const unshare = (flags: number) => check('unshare', c.unshare(flags))
+export const setns = (fd: number, nstype: number) => check('setns', c.setns(fd, nstype))

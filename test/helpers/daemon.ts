@@ -1,6 +1,8 @@
-// Starts a real berthd for a test: its own data root, exec root and socket under /tmp, so tests
-// run side by side. `stop()` ends the daemon; `cleanup()` removes every container, stops the
-// daemon, and checks that nothing of it is left (mounts, conmon processes, directories).
+// Starts a real berthd for a test: its own data root, exec root and socket under /tmp, and its own
+// network namespace playing "the host" (ENVIRONMENT.md §4.1), so tests run side by side and never
+// touch the machine's interfaces, routes or firewall. `stop()` ends the daemon; `cleanup()` removes
+// every container, stops the daemon, and checks that nothing of it is left (mounts, conmon
+// processes, cgroups, veths, published ports), then deletes the namespace.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs'
 import { basename, join, resolve } from 'node:path'
@@ -21,6 +23,8 @@ export interface TestDaemon {
   dir: string
   /** this daemon's cgroup parent, e.g. /berth-test-run-AbC123 */
   cgroupParent: string
+  /** the daemon's network namespace (a name under /run/netns): the test's "host" */
+  netns: string
   dataRoot: string
   execRoot: string
   socket: string
@@ -30,6 +34,8 @@ export interface TestDaemon {
   berth(args: string[], opts?: { input?: string; timeoutMs?: number }): RunResult
   /** the real docker CLI against this daemon */
   docker(args: string[], opts?: { input?: string; timeoutMs?: number }): RunResult
+  /** a command in the daemon's network namespace (curl 127.0.0.1:port reaches its published ports) */
+  host(argv: string[], opts?: { input?: string; timeoutMs?: number }): RunResult
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }>
   /** SIGKILL the daemon (live-restore tests) */
   kill(): Promise<void>
@@ -65,10 +71,16 @@ export async function startDaemon(name: string, extraArgs: string[] = []): Promi
   const execRoot = join(dir, 'run')
   const socket = join(execRoot, 'berth.sock')
   const cgroupParent = `/${basename(dir)}`
+  const netns = basename(dir)
+  const made = spawnSync('ip', ['netns', 'add', netns], { encoding: 'utf8' })
+  if (made.status !== 0) throw new Error(`ip netns add ${netns}: ${made.stderr}`)
+  spawnSync('ip', ['-n', netns, 'link', 'set', 'lo', 'up'])
   const env = { ...process.env, DOCKER_HOST: `unix://${socket}`, BERTH_NO_AUTOSTART: '1', DOCKER_CONFIG: join(dir, 'docker-config') }
   let logText = ''
   const launch = () => {
-    const p = spawn(BERTHD, ['--data-root', dataRoot, '--exec-root', execRoot, '--cgroup-parent', cgroupParent, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] })
+    // --dns-upstream none: the embedded DNS server never forwards a test's lookups off the machine.
+    const argv = [BERTHD, '--data-root', dataRoot, '--exec-root', execRoot, '--cgroup-parent', cgroupParent, '--dns-upstream', 'none', ...extraArgs]
+    const p = spawn('nsenter', [`--net=/run/netns/${netns}`, '--', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] })
     p.stdout!.on('data', (d) => (logText += d))
     p.stderr!.on('data', (d) => (logText += d))
     return p
@@ -84,6 +96,7 @@ export async function startDaemon(name: string, extraArgs: string[] = []): Promi
   const d: TestDaemon = {
     dir,
     cgroupParent,
+    netns,
     dataRoot,
     execRoot,
     socket,
@@ -93,6 +106,7 @@ export async function startDaemon(name: string, extraArgs: string[] = []): Promi
     },
     berth: (args, opts) => runCli(BERTH, args, opts),
     docker: (args, opts) => runCli('docker', args, opts),
+    host: (argv, opts) => runCli('nsenter', [`--net=/run/netns/${netns}`, '--', ...argv], opts),
     api: (method, path, body) =>
       new Promise((res, rej) => {
         const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
@@ -136,12 +150,29 @@ export async function startDaemon(name: string, extraArgs: string[] = []): Promi
         if (ids.length > 0) runCli(BERTH, ['rm', '-f', ...ids])
         await d.stop()
       }
-      const leftovers = leaks(dir)
+      const leftovers = [...leaks(dir), ...(await networkLeaks(netns))]
+      spawnSync('ip', ['netns', 'del', netns])
       rmSync(dir, { recursive: true, force: true })
       assert.deepEqual(leftovers, [], `resources left by the test daemon in ${dir}`)
     },
   }
   return d
+}
+
+/**
+ * What the daemon's namespace still holds once every container is gone: veth pairs (their
+ * deletion follows the sandbox's end asynchronously, so this waits a little) and published ports.
+ */
+export async function networkLeaks(netns: string): Promise<string[]> {
+  const veths = () => spawnSync('ip', ['-n', netns, '-o', 'link', 'show', 'type', 'veth'], { encoding: 'utf8' }).stdout.trim()
+  for (let i = 0; i < 40 && veths(); i++) await new Promise((r) => setTimeout(r, 50))
+  const out = veths() ? [`veths: ${veths()}`] : []
+  const rules = spawnSync('ip', ['netns', 'exec', netns, 'nft', '-j', 'list', 'table', 'ip', 'berth'], { encoding: 'utf8' })
+  if (rules.status === 0) {
+    const elems = (JSON.parse(rules.stdout).nftables as Array<{ map?: { name: string; elem?: unknown[] } }>).filter((x) => x.map?.elem?.length)
+    for (const e of elems) out.push(`published ports left in ${e.map!.name}: ${JSON.stringify(e.map!.elem)}`)
+  }
+  return out
 }
 
 /** Mounts, conmon processes and runc state that mention the test's directory. */

@@ -32,7 +32,7 @@ export function containerRoutes(engine: Engine): Route[] {
         if (limit !== undefined && limit > 0) list = list.slice(0, limit)
         const withSize = boolParam(query, 'size')
         return {
-          json: await Promise.all(list.map(async (c) => summaryJson(c, c.config.Image, withSize ? await sizes(c.id) : undefined))),
+          json: await Promise.all(list.map(async (c) => summaryJson(c, c.config.Image, engine.networks.viewOf(c), withSize ? await sizes(c.id) : undefined))),
         }
       },
     },
@@ -52,6 +52,7 @@ export function containerRoutes(engine: Engine): Route[] {
         const size = boolParam(query, 'size') ? await sizes(c.id) : undefined
         return {
           json: inspectJson(c, {
+            network: engine.networks.viewOf(c),
             containersDir: engine.paths.containers,
             execIds: cs.execs.forContainer(c.id).map((e) => e.id),
             sizeRw: size?.rw,

@@ -5,6 +5,7 @@ import { containerRoutes } from './containers.js'
 import { containerIoRoutes } from './container-io.js'
 import { execRoutes } from './exec.js'
 import { imageRoutes } from './images.js'
+import { networkRoutes } from './networks.js'
 import { pingRoutes } from './ping.js'
 import { notImplementedRoutes } from './not-implemented.js'
 import { systemRoutes, type DaemonInfo } from './system.js'
@@ -17,6 +18,7 @@ export function allRoutes(engine: Engine, daemon: DaemonInfo): Route[] {
     ...containerIoRoutes(engine),
     ...execRoutes(engine),
     ...imageRoutes(engine),
+    ...networkRoutes(engine),
     ...notImplementedRoutes(),
   ]
 }

@@ -4,7 +4,7 @@ import { BerthError } from '../../lib/errors.js'
 import type { Route } from '../types.js'
 
 const PREFIXES = [
-  '/volumes', '/networks', '/build', '/swarm', '/services', '/tasks', '/secrets', '/configs', '/nodes',
+  '/volumes', '/build', '/swarm', '/services', '/tasks', '/secrets', '/configs', '/nodes',
   '/plugins', '/session', '/distribution', '/auth', '/commit', '/system/df', '/images/search', '/grpc',
 ]
 const CONTAINER_VERBS = ['archive', 'export', 'stats', 'update']

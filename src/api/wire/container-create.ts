@@ -1,6 +1,6 @@
 // POST /containers/create: Docker's body → the engine's create request.
 import type { CreateRequest } from '../../engine/containers/create.js'
-import type { DockerConfig, DockerHostConfig } from '../../state/records.js'
+import type { DockerConfig, DockerHostConfig, EndpointConfig } from '../../state/records.js'
 import { invalid } from '../../lib/errors.js'
 import { asObject, checkFields, strSlice } from './decode.js'
 
@@ -10,6 +10,7 @@ const CONFIG_FIELDS = {
   Env: 'strings', Cmd: 'strings', Entrypoint: 'strings', Image: 'string', Volumes: 'object',
   WorkingDir: 'string', Labels: 'stringMap', StopSignal: 'string', StopTimeout: 'int', NetworkDisabled: 'bool',
   HostConfig: 'object', NetworkingConfig: 'object', Healthcheck: 'object', Shell: 'strings', OnBuild: 'strings',
+  MacAddress: 'string',
 } as const
 
 const HOST_FIELDS = {
@@ -19,6 +20,7 @@ const HOST_FIELDS = {
   Memory: 'int', MemorySwap: 'int', NanoCpus: 'int', CpuShares: 'int', CpuQuota: 'int', CpuPeriod: 'int',
   PidsLimit: 'int', Ulimits: 'array', ShmSize: 'int', CpusetCpus: 'string', Dns: 'strings', ExtraHosts: 'strings',
   RestartPolicy: 'object', Mounts: 'array', Tmpfs: 'object', Devices: 'array', LogConfig: 'object',
+  PublishAllPorts: 'bool', Links: 'strings', DnsSearch: 'strings', DnsOptions: 'strings',
 } as const
 
 export function decodeCreate(body: unknown, name: string | null): CreateRequest {
@@ -48,6 +50,7 @@ export function decodeCreate(body: unknown, name: string | null): CreateRequest 
     WorkingDir: (b.WorkingDir as string) ?? '',
     Labels: (b.Labels as Record<string, string>) ?? {},
   }
+  if (typeof b.MacAddress === 'string' && b.MacAddress) config.MacAddress = b.MacAddress
   if (b.StopSignal) config.StopSignal = b.StopSignal as string
   if (typeof b.StopTimeout === 'number') config.StopTimeout = b.StopTimeout
   if (config.WorkingDir && !config.WorkingDir.startsWith('/'))
@@ -77,5 +80,25 @@ export function decodeCreate(body: unknown, name: string | null): CreateRequest 
     PidsLimit: (hc.PidsLimit as number | null) ?? null,
     Ulimits: (hc.Ulimits as DockerHostConfig['Ulimits']) ?? null,
   }
-  return { name: name ?? undefined, config, hostConfig }
+  const nc = b.NetworkingConfig === undefined || b.NetworkingConfig === null ? {} : asObject(b.NetworkingConfig, 'network.NetworkingConfig')
+  const eps = nc.EndpointsConfig === undefined || nc.EndpointsConfig === null ? {} : asObject(nc.EndpointsConfig, 'EndpointsConfig')
+  const endpoints: Record<string, EndpointConfig | null> = {}
+  for (const [net, ep] of Object.entries(eps)) endpoints[net] = ep === null ? null : decodeEndpoint(ep)
+  return { name: name ?? undefined, config, hostConfig, endpoints }
+}
+
+/** One EndpointSettings of NetworkingConfig (also the body of POST /networks/{id}/connect). */
+export function decodeEndpoint(value: unknown): EndpointConfig {
+  const ep = asObject(value, 'network.EndpointSettings')
+  checkFields(ep, { Aliases: 'strings', Links: 'strings', MacAddress: 'string', IPAMConfig: 'object', DriverOpts: 'stringMap' }, 'EndpointSettings')
+  const ipam = ep.IPAMConfig === undefined || ep.IPAMConfig === null ? undefined : asObject(ep.IPAMConfig, 'network.EndpointIPAMConfig')
+  if (ipam) checkFields(ipam, { IPv4Address: 'string', IPv6Address: 'string', LinkLocalIPs: 'strings' }, 'EndpointIPAMConfig')
+  const out: EndpointConfig = {}
+  if (strSlice(ep.Aliases)?.length) out.Aliases = strSlice(ep.Aliases)
+  if (strSlice(ep.Links)?.length) out.Links = strSlice(ep.Links)
+  if (typeof ep.MacAddress === 'string' && ep.MacAddress) out.MacAddress = ep.MacAddress
+  if (ipam && (ipam.IPv4Address || ipam.IPv6Address))
+    out.IPAMConfig = { ...(ipam.IPv4Address ? { IPv4Address: ipam.IPv4Address as string } : {}), ...(ipam.IPv6Address ? { IPv6Address: ipam.IPv6Address as string } : {}) }
+  if (ep.DriverOpts && Object.keys(ep.DriverOpts as object).length) out.DriverOpts = ep.DriverOpts as Record<string, string>
+  return out
 }

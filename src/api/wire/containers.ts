@@ -1,9 +1,16 @@
 // Container records → Docker's JSON: inspect (ContainerInspectResponse) and list (ContainerSummary).
-import type { ContainerRecord, ContainerState } from '../../state/records.js'
+import type { ContainerRecord, ContainerState, EndpointConfig, EndpointRecord, NetworkRecord } from '../../state/records.js'
 import { humanDuration } from '../../lib/human.js'
 import { join } from 'node:path'
 
+/** A container's networks as the engine sees them: membership, and the lease while running. */
+export interface ContainerNetworkView {
+  networks: Array<{ net: NetworkRecord; cfg: EndpointConfig; ep?: EndpointRecord }>
+  sandboxKey?: string
+}
+
 export interface InspectContext {
+  network: ContainerNetworkView
   containersDir: string
   execIds: string[]
   sizeRw?: number
@@ -109,36 +116,73 @@ export function inspectJson(c: ContainerRecord, ctx: InspectContext) {
       Volumes: c.config.Volumes ?? null,
       OnBuild: null,
     },
-    NetworkSettings: networkSettings(c, running),
+    NetworkSettings: networkSettings(c, running, ctx.network),
   }
   if (ctx.sizeRw !== undefined) out.SizeRw = ctx.sizeRw
   if (ctx.sizeRootFs !== undefined) out.SizeRootFs = ctx.sizeRootFs
   return out
 }
 
-function networkSettings(c: ContainerRecord, running: boolean) {
+function networkSettings(c: ContainerRecord, running: boolean, view: ContainerNetworkView) {
   const mode = reportedNetworkMode(c.hostConfig.NetworkMode)
-  const sandbox = running && !mode.startsWith('container:') && mode !== 'host' ? `/proc/${c.state.pid}/ns/net` : ''
+  const owns = running && !mode.startsWith('container:') && mode !== 'host'
+  // Docker fills the top-level address fields from the default bridge only.
+  const bridge = view.networks.find((n) => n.net.builtin && n.net.driver === 'bridge')?.ep
   return {
     Bridge: '',
     SandboxID: running ? c.id : '',
-    SandboxKey: sandbox,
+    SandboxKey: owns ? view.sandboxKey ?? '' : '',
     HairpinMode: false,
     LinkLocalIPv6Address: '',
     LinkLocalIPv6PrefixLen: 0,
-    Ports: {},
+    Ports: portsJson(c, running),
     SecondaryIPAddresses: null,
     SecondaryIPv6Addresses: null,
-    EndpointID: '',
-    Gateway: '',
+    EndpointID: bridge?.endpointId ?? '',
+    Gateway: bridge?.gateway ?? '',
     GlobalIPv6Address: '',
     GlobalIPv6PrefixLen: 0,
-    IPAddress: '',
-    IPPrefixLen: 0,
+    IPAddress: bridge?.ip ?? '',
+    IPPrefixLen: bridge?.prefixLen ?? 0,
     IPv6Gateway: '',
-    MacAddress: '',
-    Networks: {},
+    MacAddress: bridge?.mac ?? '',
+    Networks: networksJson(c, view),
   }
+}
+
+/** Published ports of the run (`"80/tcp": [{HostIp, HostPort}]`), exposed but unpublished ones as null. */
+export function portsJson(c: ContainerRecord, running: boolean): Record<string, Array<{ HostIp: string; HostPort: string }> | null> {
+  const out: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {}
+  for (const key of Object.keys(c.config.ExposedPorts ?? {})) out[key.includes('/') ? key : `${key}/tcp`] = null
+  if (!running) return out
+  for (const p of c.ports ?? []) {
+    const key = `${p.containerPort}/${p.proto}`
+    out[key] = [...(out[key] ?? []), { HostIp: p.hostIp || '0.0.0.0', HostPort: String(p.hostPort) }]
+  }
+  return out
+}
+
+function networksJson(c: ContainerRecord, view: ContainerNetworkView) {
+  const out: Record<string, unknown> = {}
+  for (const { net, cfg, ep } of view.networks) {
+    out[net.name] = {
+      IPAMConfig: cfg.IPAMConfig ?? null,
+      Links: cfg.Links ?? null,
+      Aliases: cfg.Aliases ?? null,
+      MacAddress: ep?.mac ?? cfg.MacAddress ?? '',
+      DriverOpts: cfg.DriverOpts ?? null,
+      NetworkID: net.id,
+      EndpointID: ep?.endpointId ?? '',
+      Gateway: ep?.gateway ?? '',
+      IPAddress: ep?.ip ?? '',
+      IPPrefixLen: ep?.prefixLen ?? 0,
+      IPv6Gateway: '',
+      GlobalIPv6Address: '',
+      GlobalIPv6PrefixLen: 0,
+      DNSNames: ep && !net.builtin ? [c.name, c.id.slice(0, 12), ...(cfg.Aliases ?? [])] : null,
+    }
+  }
+  return out
 }
 
 /** `Up 5 seconds`, `Exited (0) 3 minutes ago`, `Created` — Docker's list status line. */
@@ -162,7 +206,8 @@ export function statusText(s: ContainerState, now = Date.now()): string {
   }
 }
 
-export function summaryJson(c: ContainerRecord, imageName: string, size?: { rw: number; rootFs: number }) {
+export function summaryJson(c: ContainerRecord, imageName: string, view: ContainerNetworkView, size?: { rw: number; rootFs: number }) {
+  const running = c.state.status === 'running' || c.state.status === 'paused'
   const out: Record<string, unknown> = {
     Id: c.id,
     Names: [`/${c.name}`],
@@ -170,12 +215,16 @@ export function summaryJson(c: ContainerRecord, imageName: string, size?: { rw: 
     ImageID: c.imageId,
     Command: [c.path, ...c.args.map((a) => (a.includes(' ') ? `'${a}'` : a))].join(' '),
     Created: Math.floor(Date.parse(c.created) / 1000),
-    Ports: [],
+    Ports: Object.entries(portsJson(c, running)).flatMap(([key, bindings]) => {
+      const [port, type] = key.split('/')
+      const base = { PrivatePort: Number(port), Type: type }
+      return bindings ? bindings.map((b) => ({ IP: b.HostIp, ...base, PublicPort: Number(b.HostPort) })) : [base]
+    }),
     Labels: c.config.Labels ?? {},
     State: c.state.status,
     Status: statusText(c.state),
     HostConfig: { NetworkMode: reportedNetworkMode(c.hostConfig.NetworkMode) },
-    NetworkSettings: { Networks: {} },
+    NetworkSettings: { Networks: networksJson(c, view) },
     Mounts: [],
   }
   if (size) {

@@ -5,7 +5,7 @@ import { hostname as osHostname } from 'node:os'
 import { invalid } from '../../lib/errors.js'
 import { isValidName, newId, randomName } from '../../lib/ids.js'
 import { UndoStack } from '../../lib/undo.js'
-import type { ContainerRecord, DockerConfig, DockerHostConfig } from '../../state/records.js'
+import type { ContainerRecord, DockerConfig, DockerHostConfig, EndpointConfig } from '../../state/records.js'
 import { hostsFile, resolvConf } from '../../network/etc-files.js'
 import { commandOf, mergeImageConfig, networkMode, utsMode, validateHostConfig } from './options.js'
 import { containerDirs, createDirs, removeDirs, writeEtcFiles } from './rootfs.js'
@@ -19,6 +19,8 @@ export interface CreateRequest {
   name?: string
   config: DockerConfig
   hostConfig: DockerHostConfig
+  /** NetworkingConfig.EndpointsConfig: network name → the container's settings there */
+  endpoints?: Record<string, EndpointConfig | null>
 }
 
 export async function createContainer(deps: ContainerDeps, req: CreateRequest): Promise<{ id: string; warnings: string[] }> {
@@ -29,6 +31,12 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   validateRuntimeOptions(deps, req.hostConfig)
   const net = networkMode(req.hostConfig.NetworkMode ?? '')
   if (net.kind === 'container') store.resolve(net.ref)
+  const networks = deps.network.membership(req.config, req.hostConfig, req.endpoints)
+  deps.network.checkPorts(req.hostConfig, req.config)
+  const warnings: string[] = []
+  const pb = req.hostConfig.PortBindings as Record<string, unknown> | null | undefined
+  if (net.kind === 'host' && ((pb && Object.keys(pb).length) || req.hostConfig.PublishAllPorts))
+    warnings.push('Published ports are discarded when using host network mode')
 
   const id = newId()
   const config = mergeImageConfig(req.config, image.config)
@@ -52,6 +60,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
     state: { status: 'created', pid: 0, monitorPid: 0, exitCode: 0, error: '', oomKilled: false, startedAt: NEVER, finishedAt: NEVER },
     restartCount: 0,
     lowerDirs: images.lowerDirs(image.id),
+    networks,
   }
 
   const undo = new UndoStack()
@@ -63,7 +72,12 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
     await writeEtcFiles(dirs, {
       hostname: config.Hostname + '\n',
       hosts: hostsFile({ hostname: config.Hostname, domainname: config.Domainname }),
-      resolvConf: resolvConf(hostResolv, { hostNetwork: net.kind === 'host' }),
+      resolvConf: resolvConf(hostResolv, {
+        hostNetwork: net.kind === 'host',
+        dns: (req.hostConfig.Dns as string[] | null) ?? [],
+        search: (req.hostConfig.DnsSearch as string[] | null) ?? [],
+        options: (req.hostConfig.DnsOptions as string[] | null) ?? [],
+      }),
     })
     store.insert(record)
     undo.discard()
@@ -72,7 +86,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
     throw e
   }
   deps.events.emit({ type: 'container', action: 'create', id, attributes: { name, image: req.config.Image } })
-  return { id, warnings: [] }
+  return { id, warnings }
 }
 
 function chooseName(deps: ContainerDeps, requested: string | undefined): string {

@@ -6,6 +6,17 @@ import type { EventBus } from '../events.js'
 import type { ContainerStore } from './store.js'
 import type { AttachHub } from './attach.js'
 import type { ExitWaiters } from './waiters.js'
+import type { ContainerRecord, DockerConfig, DockerHostConfig, EndpointConfig } from '../../state/records.js'
+import type { RunNetwork } from '../networks/service.js'
+
+/** What containers need of the network service. */
+export interface NetworkHooks {
+  membership(config: DockerConfig, hc: DockerHostConfig, endpoints: Record<string, EndpointConfig | null> | undefined): Record<string, EndpointConfig>
+  checkPorts(hc: DockerHostConfig, config: DockerConfig): void
+  ownsSandbox(c: ContainerRecord): boolean
+  startRun(c: ContainerRecord, hostResolv: string): Promise<RunNetwork>
+  endRun(c: ContainerRecord): Promise<void>
+}
 
 export interface ImageLookup {
   resolve(ref: string): ImageRecord
@@ -34,4 +45,5 @@ export interface ContainerDeps {
   attachHub: AttachHub
   waiters: ExitWaiters
   host: HostFacts
+  network: NetworkHooks
 }

@@ -9,9 +9,10 @@ import { containerDirs, unmountRootfs } from './rootfs.js'
 import { unmountShm } from './start.js'
 import type { ContainerDeps } from './deps.js'
 
-/** Releases what a run holds: the runc container, the run dir, the rootfs and shm mounts. */
+/** Releases what a run holds: the runc container, its network sandbox, the run dir, the rootfs and shm mounts. */
 export async function releaseRun(deps: ContainerDeps, c: ContainerRecord): Promise<void> {
   await deps.runc.release(c.id).catch((e: unknown) => log.warn('runc delete failed', { id: c.id, error: String(e) }))
+  await deps.network.endRun(c).catch((e: unknown) => log.warn('network cleanup failed', { id: c.id, error: String(e) }))
   const dirs = containerDirs(deps.paths, c.id)
   unmountShm(join(dirs.root, 'shm'))
   unmountRootfs(dirs)

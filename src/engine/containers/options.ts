@@ -42,7 +42,7 @@ export function commandOf(c: DockerConfig): string[] {
 
 export type JoinableMode = { kind: 'private' } | { kind: 'host' } | { kind: 'container'; ref: string }
 export type IpcMode = JoinableMode | { kind: 'none' } | { kind: 'shareable' }
-export type NetworkMode = { kind: 'default' } | { kind: 'none' } | { kind: 'host' } | { kind: 'container'; ref: string }
+export type NetworkMode = { kind: 'default' } | { kind: 'none' } | { kind: 'host' } | { kind: 'container'; ref: string } | { kind: 'network'; name: string }
 
 const containerRef = (mode: string, what: string): string => {
   const ref = mode.slice('container:'.length)
@@ -77,7 +77,7 @@ export function networkMode(mode: string): NetworkMode {
   if (mode === 'none') return { kind: 'none' }
   if (mode === 'host') return { kind: 'host' }
   if (mode.startsWith('container:')) return { kind: 'container', ref: containerRef(mode, 'network') }
-  throw new BerthError('not-found', `network ${mode} not found`)
+  return { kind: 'network', name: mode }
 }
 
 export function cgroupnsMode(mode: string): 'private' | 'host' {
@@ -112,7 +112,7 @@ export function validateHostConfig(config: DockerConfig, hc: DockerHostConfig): 
 
 /**
  * Options Docker has that berth does not implement yet are refused rather than silently ignored
- * (volumes and mounts: #3; ports, DNS, links: #4; restart policies). Empty values pass: clients
+ * (volumes and mounts: #3; restart policies). Empty values pass: clients
  * send them by default.
  */
 export function rejectUnsupported(hc: DockerHostConfig): void {
@@ -124,13 +124,6 @@ export function rejectUnsupported(hc: DockerHostConfig): void {
     ['mounts (--mount)', hc.Mounts],
     ['tmpfs mounts (--tmpfs)', hc.Tmpfs],
     ['--volumes-from', hc.VolumesFrom],
-    ['published ports (-p)', hc.PortBindings],
-    ['publishing all ports (-P)', hc.PublishAllPorts],
-    ['links (--link)', hc.Links],
-    ['DNS servers (--dns)', hc.Dns],
-    ['DNS search domains (--dns-search)', hc.DnsSearch],
-    ['DNS options (--dns-option)', hc.DnsOptions],
-    ['extra hosts (--add-host)', hc.ExtraHosts],
     ['storage options (--storage-opt)', hc.StorageOpt],
   ]
   const restart = (hc.RestartPolicy as { Name?: string } | undefined)?.Name

@@ -9,6 +9,7 @@ import type { NamespaceChoice, SpecInput } from '../../runtime/spec/build.js'
 import { cgroupnsMode, ipcMode, mergeEnv, networkMode, pidMode, utsMode } from './options.js'
 import { containerDirs, type ContainerDirs } from './rootfs.js'
 import type { ContainerDeps } from './deps.js'
+import type { RunNetwork } from '../networks/service.js'
 
 export const DEFAULT_SHM = 64 * 1024 * 1024
 
@@ -63,6 +64,7 @@ export function specInput(
   dirs: ContainerDirs,
   user: SpecInput['user'],
   hostDevices?: SpecInput['hostDevices'],
+  run: RunNetwork = { env: [] },
 ): SpecInput {
   const hc = c.hostConfig
   const pid = pidMode(hc.PidMode ?? '')
@@ -88,7 +90,7 @@ export function specInput(
     hostShmPath = mode === 'host' ? '/dev/shm' : `${deps.paths.containers}/${t.id}/shm`
   } else if (ipc.kind === 'shareable') hostShmPath = `${dirs.root}/shm`
 
-  let netNs: NamespaceChoice = { mode: net.kind === 'host' ? 'host' : 'private' }
+  let netNs: NamespaceChoice = run.netns ? { mode: 'join', path: run.netns } : { mode: net.kind === 'host' ? 'host' : 'private' }
   // Sharing a network namespace means sharing its name and /etc files too (Docker does the same).
   let etcOwner = dirs
   let hostname = c.config.Hostname
@@ -109,7 +111,7 @@ export function specInput(
     rootfs: dirs.merged,
     readonlyRootfs: !!hc.ReadonlyRootfs,
     args: argv,
-    env: withDefaults(c.config.Env, hostname, c.config.Tty),
+    env: withDefaults([...run.env, ...c.config.Env], hostname, c.config.Tty),
     cwd: c.config.WorkingDir || '/',
     user,
     terminal: !!c.config.Tty,
@@ -144,6 +146,7 @@ export function specInput(
     hardLimits: deps.host.hardLimits,
     cgroupsPath: `${deps.host.cgroupParent}/${c.id}`,
     init: hc.Init ? { hostPath: deps.host.initPath } : undefined,
+    isOwnNetns: run.netns !== undefined,
     sysctls: (hc.Sysctls as Record<string, string> | null | undefined) ?? undefined,
     oomScoreAdj: typeof hc.OomScoreAdj === 'number' ? hc.OomScoreAdj : undefined,
   }

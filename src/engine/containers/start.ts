@@ -1,7 +1,7 @@
 // Starting a container: mount the root filesystem, write the bundle, let conmon create the
 // container through runc, connect waiting attach clients, then `runc start`. On failure every
 // step is undone and the record keeps runc's own words in State.Error.
-import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { BerthError, within } from '../../lib/errors.js'
 import { UndoStack } from '../../lib/undo.js'
@@ -35,8 +35,18 @@ export async function startLocked(deps: ContainerDeps, c: ContainerRecord): Prom
     await rm(runDir, { recursive: true, force: true })
     await mkdir(runDir, { recursive: true, mode: 0o700 })
     undo.push(() => rm(runDir, { recursive: true, force: true }))
-    await mountRootfs(dirs, c.lowerDirs)
+    // The sandbox and the root filesystem are independent: built side by side.
+    undo.push(() => deps.network.endRun(c))
+    const [net] = await Promise.all([
+      readFile('/etc/resolv.conf', 'utf8').catch(() => '').then((hostResolv) => deps.network.startRun(c, hostResolv)),
+      mountRootfs(dirs, c.lowerDirs),
+    ]).catch(async (e: unknown) => {
+      unmountRootfs(dirs)
+      throw e
+    })
     undo.push(() => unmountRootfs(dirs))
+    if (net.hosts !== undefined) await writeFile(dirs.hosts, net.hosts)
+    if (net.resolvConf !== undefined) await writeFile(dirs.resolvConf, net.resolvConf)
     if (ipcMode(c.hostConfig.IpcMode ?? '').kind === 'shareable') {
       await mountShm(join(dirs.root, 'shm'), c)
       undo.push(() => unmountShm(join(dirs.root, 'shm')))
@@ -44,7 +54,7 @@ export async function startLocked(deps: ContainerDeps, c: ContainerRecord): Prom
 
     const user = await resolveUser(dirs.merged, c.config.User ?? '')
     const devices = c.hostConfig.Privileged ? await hostDevices() : undefined
-    const spec = buildSpec(specInput(deps, c, dirs, user, devices))
+    const spec = buildSpec(specInput(deps, c, dirs, user, devices, net))
     await writeFile(join(runDir, 'config.json'), serializeSpec(spec), { mode: 0o600 })
 
     undo.push(() => deps.runc.delete(c.id, true))

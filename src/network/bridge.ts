@@ -1,0 +1,75 @@
+// The bridge driver's host work: the Linux bridge of a network, and a veth pair per container
+// endpoint. The host side is one `ip -batch` (the peer is created straight inside the sandbox);
+// the sandbox side is configured by ioctl from berthd itself (sys/netdev.ts), with no process.
+import { writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { run } from '../sys/exec.js'
+import { inNetns } from '../sys/netns.js'
+import { interfaceExists, withNetdev } from '../sys/netdev.js'
+import { parseIp } from './ipv4.js'
+
+async function ipBatch(lines: string[]): Promise<void> {
+  const r = await run('ip', ['-batch', '-'], { input: lines.join('\n') + '\n' })
+  if (r.code !== 0) throw new Error(`ip: ${r.stderr.trim().replace(/\s*Command failed -:\d+$/, '') || `exit status ${r.code}`}`)
+}
+
+const sysctl = (path: string, value: string) => writeFile(`/proc/sys/net/${path}`, value)
+
+/** Creates the bridge when missing (or after a reboot) and gives it the gateway address. */
+export async function ensureBridge(opts: { name: string; gateway: string; prefix: number; mtu?: number }): Promise<void> {
+  const lines: string[] = []
+  if (!interfaceExists(opts.name)) lines.push(`link add ${opts.name}${opts.mtu ? ` mtu ${opts.mtu}` : ''} type bridge`)
+  lines.push(`addr replace ${opts.gateway}/${opts.prefix} dev ${opts.name}`, `link set ${opts.name} up`)
+  await ipBatch(lines)
+  await sysctl('ipv4/ip_forward', '1')
+  // Publishing on 127.0.0.1 DNATs loopback traffic out of the bridge (firewall.ts masquerades it).
+  await sysctl(`ipv4/conf/${opts.name}/route_localnet`, '1')
+}
+
+export async function deleteBridge(name: string): Promise<void> {
+  if (interfaceExists(name)) await ipBatch([`link del ${name}`])
+}
+
+export const newHostIfName = () => `veth${randomBytes(4).toString('hex').slice(0, 7)}`
+
+export interface VethEndpoint {
+  /** the pinned sandbox namespace */
+  netns: string
+  bridge: string
+  hostIf: string
+  ifName: string
+  mac: string
+  ip: string
+  prefix: number
+  gateway: string
+  mtu?: number
+  /** the first network of a container carries its default route */
+  defaultRoute: boolean
+}
+
+export async function attachVeth(e: VethEndpoint): Promise<void> {
+  const mtu = e.mtu ? ` mtu ${e.mtu}` : ''
+  await ipBatch([
+    `link add ${e.hostIf}${mtu} type veth peer name ${e.ifName}${mtu} address ${e.mac} netns ${e.netns}`,
+    `link set ${e.hostIf} master ${e.bridge} up`,
+    // A container reaching its own published port comes back through the same bridge port.
+    `link set dev ${e.hostIf} type bridge_slave hairpin on`,
+  ])
+  inNetns(e.netns, () =>
+    withNetdev((s) => {
+      s.address(e.ifName, parseIp(e.ip), e.prefix)
+      s.up(e.ifName)
+      if (e.defaultRoute) s.defaultRoute(parseIp(e.gateway))
+    }),
+  )
+}
+
+/** Live disconnect: deleting the host side removes the container's interface too. */
+export async function detachVeth(hostIf: string): Promise<void> {
+  if (interfaceExists(hostIf)) await ipBatch([`link del ${hostIf}`])
+}
+
+/** A sandbox's loopback, up as Docker leaves it. */
+export function loopbackUp(netns: string): void {
+  inNetns(netns, () => withNetdev((s) => s.up('lo')))
+}
