@@ -55,3 +55,24 @@ test('run flag value errors happen before contacting the daemon', async () => {
   assert.equal(r.code, 125)
   assert.match(r.err, /^invalid argument "1q" for "-m, --memory" flag: invalid suffix: 'q'\n/)
 })
+
+test('argument counts read like docker 28: exact counts say "requires N", only "at least" says See', async () => {
+  const create = await run(['network', 'create'])
+  assert.equal(create.code, 1)
+  assert.equal(create.err, "berth: 'berth network create' requires 1 argument\n\nUsage:  berth network create [OPTIONS] NETWORK\n\nRun 'berth network create --help' for more information\n")
+  const connect = await run(['network', 'connect', 'n'])
+  assert.match(connect.err, /^berth: 'berth network connect' requires 2 arguments\n/)
+  const inspect = await run(['network', 'inspect'])
+  assert.match(inspect.err, /requires at least 1 argument\n\nUsage: {2}berth network inspect \[OPTIONS\] NETWORK \[NETWORK\.\.\.\]\n\nSee /)
+})
+
+test('network subcommands and aliases resolve without a daemon', async () => {
+  assert.match((await run(['network', 'list', '--help'])).out, /^Usage: {2}berth network list \[OPTIONS\]\n\nList networks\n/)
+  assert.match((await run(['network', 'remove', '--help'])).out, /^Usage: {2}berth network remove NETWORK \[NETWORK\.\.\.\]\n/)
+  const bad = await run(['network', 'ls', '-f', 'bad'])
+  assert.equal(bad.code, 125)
+  assert.match(bad.err, /^invalid argument "bad" for "-f, --filter" flag: bad format of filter \(expected name=value\)\n/)
+  // IPAM mistakes are found before the daemon is asked, and are plain errors as in docker
+  const ipam = await run(['network', 'create', '--gateway', '10.0.0.1', 'n'])
+  assert.deepEqual([ipam.code, ipam.err], [1, 'every ip-range or gateway must have a corresponding subnet\n'])
+})

@@ -26,16 +26,18 @@ function topHelp(table: readonly Entry[], path: string, description: string): st
   return `Usage:  berth [OPTIONS] COMMAND\n\nA container engine that speaks Docker's API\n\nCommands:\n${list}\n\nGlobal Options:\n${flagTable(globalFlags)}\n\nRun 'berth COMMAND --help' for more information on a command.\n`
 }
 
-function argsError(path: string, mod: CommandModule, n: number): string | undefined {
+/** cobra's argument checks as docker 28 words them; only "at least" points to --help with "See". */
+function argsError(path: string, mod: CommandModule, n: number): { text: string; verb: 'Run' | 'See' } | undefined {
   const { min, max } = mod.args ?? {}
   const plural = (k: number) => `${k} argument${k === 1 ? '' : 's'}`
   let what: string | undefined
+  let verb: 'Run' | 'See' = 'Run'
   if (max === 0 && n > 0) what = 'accepts no arguments'
-  else if (min !== undefined && max !== undefined && min === max && n !== min) what = `requires exactly ${plural(min)}`
+  else if (min !== undefined && max !== undefined && min === max && n !== min) what = `requires ${plural(min)}`
   else if (min !== undefined && max !== undefined && (n < min || n > max)) what = `requires at least ${min} and at most ${plural(max)}`
-  else if (min !== undefined && n < min) what = `requires at least ${plural(min)}`
-  else if (max !== undefined && n > max) what = `requires at most ${plural(max)}`
-  return what && `berth: 'berth ${path}' ${what}`
+  else if (min !== undefined && n < min) [what, verb] = [`requires at least ${plural(min)}`, 'See']
+  else if (max !== undefined && n > max) [what, verb] = [`requires at most ${plural(max)}`, 'See']
+  return what === undefined ? undefined : { text: `berth: 'berth ${path}' ${what}`, verb }
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -95,7 +97,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   }
   const argErr = argsError(path, mod, parsed.args.length)
   if (argErr) {
-    err(`${argErr}\n\n${usageHint(path, mod.usage, argErr.endsWith('accepts no arguments') ? 'Run' : 'See')}`)
+    err(`${argErr.text}\n\n${usageHint(path, mod.usage, argErr.verb)}`)
     return 1
   }
   try {

@@ -8,7 +8,7 @@ export interface Entry {
   name: string
   description: string
   load?: Loader
-  /** Management commands (`container`, `image`, `system`) hold their own table. */
+  /** Management commands (`container`, `image`, `network`, `system`) hold their own table. */
   sub?: readonly Entry[]
   aliases?: readonly string[]
 }
@@ -28,6 +28,7 @@ const events: Loader = () => m(import('./commands/events.js'))
 const inspect: Loader = () => import('./commands/inspect.js').then((x) => x.inspectCommand())
 const inspectContainer: Loader = () => import('./commands/inspect.js').then((x) => x.inspectCommand('container'))
 const inspectImage: Loader = () => import('./commands/inspect.js').then((x) => x.inspectCommand('image'))
+const inspectNetwork: Loader = () => import('./commands/inspect.js').then((x) => x.inspectCommand('network'))
 const kill: Loader = () => m(import('./commands/kill.js'))
 const load: Loader = () => m(import('./commands/load.js'))
 const logs: Loader = () => m(import('./commands/logs.js'))
@@ -51,6 +52,12 @@ const wait: Loader = () => m(import('./commands/wait.js'))
 const imagePrune: Loader = () => m(import('./commands/image-prune.js'))
 const containerPrune: Loader = () => m(import('./commands/container-prune.js'))
 const completion: Loader = () => m(import('./commands/completion.js'))
+const networkConnect: Loader = () => m(import('./commands/network-connect.js'))
+const networkCreate: Loader = () => m(import('./commands/network-create.js'))
+const networkDisconnect: Loader = () => m(import('./commands/network-disconnect.js'))
+const networkLs: Loader = () => m(import('./commands/network-ls.js'))
+const networkPrune: Loader = () => m(import('./commands/network-prune.js'))
+const networkRm: Loader = () => m(import('./commands/network-rm.js'))
 
 const containerCommands: readonly Entry[] = [
   { name: 'attach', description: 'Attach local standard input, output, and error streams to a running container', load: attach },
@@ -89,6 +96,16 @@ const imageCommands: readonly Entry[] = [
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: tag },
 ]
 
+const networkCommands: readonly Entry[] = [
+  { name: 'connect', description: 'Connect a container to a network', load: networkConnect },
+  { name: 'create', description: 'Create a network', load: networkCreate },
+  { name: 'disconnect', description: 'Disconnect a container from a network', load: networkDisconnect },
+  { name: 'inspect', description: 'Display detailed information on one or more networks', load: inspectNetwork },
+  { name: 'ls', description: 'List networks', load: networkLs, aliases: ['list'] },
+  { name: 'prune', description: 'Remove all unused networks', load: networkPrune },
+  { name: 'rm', description: 'Remove one or more networks', load: networkRm, aliases: ['remove'] },
+]
+
 const systemCommands: readonly Entry[] = [
   { name: 'events', description: 'Get real time events from the server', load: events },
   { name: 'info', description: 'Display system-wide information', load: info },
@@ -104,6 +121,7 @@ export const commands: readonly Entry[] = [
   { name: 'info', description: 'Display system-wide information', load: info },
   { name: 'container', description: 'Manage containers', sub: containerCommands },
   { name: 'image', description: 'Manage images', sub: imageCommands },
+  { name: 'network', description: 'Manage networks', sub: networkCommands },
   { name: 'system', description: 'Manage berth', sub: systemCommands },
   { name: 'events', description: systemCommands[0]!.description, load: events },
   { name: 'attach', description: containerCommands[0]!.description, load: attach },

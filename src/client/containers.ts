@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import type { ChangeItem, ContainerInspect, ContainerSummary, Filters, TopResponse, WaitResponse } from './types.js'
 import { filtersParam } from './filters.js'
 import { readAll, type Hijacked, type Transport } from './transport.js'
+import { containerCreateBody } from './version-gates.js'
 
 const c = (ref: string) => `/containers/${encodeURIComponent(ref)}`
 
@@ -19,8 +20,9 @@ export class Containers {
   list(o: ListOptions = {}): Promise<ContainerSummary[]> {
     return this.t.json({ method: 'GET', path: '/containers/json', query: { all: o.all, limit: o.limit && o.limit > 0 ? o.limit : undefined, size: o.size, filters: filtersParam(o.filters) } })
   }
-  create(body: unknown, q: { name?: string; platform?: string } = {}): Promise<{ Id: string; Warnings: string[] | null }> {
-    return this.t.json({ method: 'POST', path: '/containers/create', query: q, body })
+  async create(body: Record<string, unknown>, q: { name?: string; platform?: string } = {}): Promise<{ Id: string; Warnings: string[] | null }> {
+    const sent = containerCreateBody(body, await this.t.apiVersion())
+    return this.t.json({ method: 'POST', path: '/containers/create', query: q, body: sent })
   }
   inspect(ref: string, size = false): Promise<ContainerInspect> {
     return this.t.json({ method: 'GET', path: `${c(ref)}/json`, query: { size } })

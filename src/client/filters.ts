@@ -24,3 +24,8 @@ export function parseFilterFlags(flags: readonly string[]): Filters {
   }
   return out
 }
+
+/** The same rule as a flag check, so a bad --filter is a flag error (exit 125 with usage), as in docker. */
+export function checkFilterFlag(f: string): void {
+  if (!f.includes('=')) throw new Error('bad format of filter (expected name=value)')
+}

@@ -4,6 +4,7 @@ import { Execs } from './exec.js'
 import { isAutostartAllowed } from './autostart.js'
 import type { Host } from './host.js'
 import { Images } from './images.js'
+import { Networks } from './networks.js'
 import { System } from './system.js'
 import { Transport } from './transport.js'
 
@@ -15,6 +16,7 @@ export class Client {
   readonly transport: Transport
   readonly containers: Containers
   readonly images: Images
+  readonly networks: Networks
   readonly exec: Execs
   readonly system: System
 
@@ -22,6 +24,7 @@ export class Client {
     this.transport = new Transport(host, isAutostartAllowed(host, env))
     this.containers = new Containers(this.transport)
     this.images = new Images(this.transport)
+    this.networks = new Networks(this.transport)
     this.exec = new Execs(this.transport)
     this.system = new System(this.transport)
   }

@@ -49,7 +49,7 @@ export function encodeQuery(q: Query | undefined): string {
   return s ? `?${s}` : ''
 }
 
-const versionLess = (a: string, b: string) => {
+export const versionLess = (a: string, b: string): boolean => {
   const [a1 = 0, a2 = 0] = a.split('.').map(Number)
   const [b1 = 0, b2 = 0] = b.split('.').map(Number)
   return a1 < b1 || (a1 === b1 && a2 < b2)

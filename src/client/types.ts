@@ -123,3 +123,40 @@ export interface VersionResponse {
 }
 
 export type Filters = Record<string, string[]>
+
+export interface NetworkIpamConfig {
+  Subnet?: string
+  IPRange?: string
+  Gateway?: string
+  AuxiliaryAddresses?: Record<string, string>
+}
+
+/** GET /networks entries and GET /networks/{id} (which adds the attached Containers). */
+export interface NetworkSummary {
+  Name: string
+  Id: string
+  Created: string
+  Scope: string
+  Driver: string
+  /** API 1.48 and later. */
+  EnableIPv4?: boolean
+  EnableIPv6: boolean
+  IPAM: { Driver: string; Options: Record<string, string> | null; Config: NetworkIpamConfig[] | null }
+  Internal: boolean
+  Attachable: boolean
+  Ingress: boolean
+  ConfigFrom?: { Network: string }
+  ConfigOnly: boolean
+  Containers?: Record<string, { Name: string; EndpointID: string; MacAddress: string; IPv4Address: string; IPv6Address: string }>
+  Options: Record<string, string> | null
+  Labels: Record<string, string> | null
+}
+
+export interface NetworkCreateResponse {
+  Id: string
+  Warning?: string
+}
+
+export interface NetworkPruneResponse {
+  NetworksDeleted: string[] | null
+}

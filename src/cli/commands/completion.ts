@@ -33,7 +33,7 @@ _berth() {
     w="\${COMP_WORDS[i]}"
     case "$w" in -*) continue ;; esac
     if [[ -z "$path" ]]; then path="$w"; else
-      case "$path" in container|image|system) path="$path $w" ;; esac
+      case "$path" in ${commands.filter((c) => c.sub).map((c) => c.name).join('|')}) path="$path $w" ;; esac
       break
     fi
   done

@@ -1,5 +1,6 @@
 // docker's prune prompt: "Are you sure you want to continue? [y/N] " on stdout, one line from stdin.
-import { StatusError, type Context } from '../command.js'
+// Only "y" (any case) confirms; anything else cancels quietly, and docker then exits 0.
+import type { Context } from '../command.js'
 
 export async function confirm(ctx: Context, warning: string): Promise<boolean> {
   ctx.stdout.write(`${warning}\nAre you sure you want to continue? [y/N] `)
@@ -19,6 +20,5 @@ export async function confirm(ctx: Context, warning: string): Promise<boolean> {
     ctx.stdin.on('end', done)
     ctx.stdin.resume()
   })
-  if (!/^y(es)?$/i.test(answer)) throw new StatusError(1, '')
-  return true
+  return /^y$/i.test(answer)
 }

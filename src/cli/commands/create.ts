@@ -8,6 +8,7 @@ import type { CommandModule, Context, Io } from '../command.js'
 import { line } from '../command.js'
 import { createFlags } from '../flags/container.js'
 import { buildCreateRequest, type CreateRequest } from '../flags/create-body.js'
+import { localhostDnsWarning } from '../flags/host-opts.js'
 import type { Parsed } from '../flags/parser.js'
 
 export function requestFromFlags(p: Parsed, io: Io): CreateRequest {
@@ -61,7 +62,8 @@ async function createOnce(ctx: Context, req: CreateRequest): Promise<string> {
     await pullImage(ctx, req.image, req.platform)
     res = await ctx.client.containers.create(req.body, q)
   }
-  for (const w of res.Warnings ?? []) line(ctx.stderr, `WARNING: ${w}`)
+  const dnsWarning = localhostDnsWarning((req.body as { HostConfig?: { Dns?: string[] } }).HostConfig?.Dns ?? [])
+  for (const w of [...(res.Warnings ?? []), ...(dnsWarning ? [dnsWarning] : [])]) line(ctx.stderr, `WARNING: ${w}`)
   return res.Id
 }
 

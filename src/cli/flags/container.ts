@@ -1,6 +1,8 @@
 // The flags of `run` and `create` (run adds a few of its own). One table, so help, completion
 // and parsing agree. Values are validated here when docker validates them at parse time
 // (exit 125 with usage); the rest is checked while building the request body.
+import { canonicalDnsServer, dnsSearchDomain, extraHost } from './host-opts.js'
+import { checkLink, parseNetworkOpt } from './network-opts.js'
 import type { FlagSpec } from './parser.js'
 import { checkAttach, checkInt, nanoCpus, parseRestartPolicy, parseUlimit, ramInBytes, swapInBytes } from './units.js'
 import { parseMount } from './volume.js'
@@ -8,7 +10,7 @@ import { parseMount } from './volume.js'
 const size = (s: string) => void ramInBytes(s)
 
 export const createFlags: readonly FlagSpec[] = [
-  { long: 'add-host', kind: 'list', type: 'list', help: 'Add a custom host-to-IP mapping (host:ip)' },
+  { long: 'add-host', kind: 'list', type: 'list', help: 'Add a custom host-to-IP mapping (host:ip)', check: (s) => void extraHost(s) },
   { long: 'attach', short: 'a', kind: 'list', type: 'list', help: 'Attach to STDIN, STDOUT or STDERR', check: checkAttach },
   { long: 'cap-add', kind: 'list', type: 'list', help: 'Add Linux capabilities' },
   { long: 'cap-drop', kind: 'list', type: 'list', help: 'Drop Linux capabilities' },
@@ -17,9 +19,9 @@ export const createFlags: readonly FlagSpec[] = [
   { long: 'cpus', kind: 'value', type: 'decimal', help: 'Number of CPUs', check: (s) => void nanoCpus(s) },
   { long: 'cidfile', kind: 'value', type: 'string', help: 'Write the container ID to the file' },
   { long: 'device', kind: 'list', type: 'list', help: 'Add a host device to the container' },
-  { long: 'dns', kind: 'list', type: 'list', help: 'Set custom DNS servers' },
-  { long: 'dns-option', kind: 'list', type: 'list', help: 'Set DNS options' },
-  { long: 'dns-search', kind: 'list', type: 'list', help: 'Set custom DNS search domains' },
+  { long: 'dns', kind: 'list', type: 'list', help: 'Set custom DNS servers', check: (s) => void canonicalDnsServer(s) },
+  { long: 'dns-option', kind: 'list', type: 'list', help: 'Set DNS options', aliases: ['dns-opt'] },
+  { long: 'dns-search', kind: 'list', type: 'list', help: 'Set custom DNS search domains', check: (s) => void dnsSearchDomain(s) },
   { long: 'domainname', kind: 'value', type: 'string', help: 'Container NIS domain name' },
   { long: 'entrypoint', kind: 'value', type: 'string', help: 'Overwrite the default ENTRYPOINT of the image' },
   { long: 'env', short: 'e', kind: 'list', type: 'list', help: 'Set environment variables' },
@@ -29,18 +31,22 @@ export const createFlags: readonly FlagSpec[] = [
   { long: 'hostname', short: 'h', kind: 'value', type: 'string', help: 'Container host name' },
   { long: 'init', kind: 'bool', help: 'Run an init inside the container that forwards signals and reaps processes' },
   { long: 'interactive', short: 'i', kind: 'bool', help: 'Keep STDIN open even if not attached' },
+  { long: 'ip', kind: 'value', type: 'string', help: 'IPv4 address (e.g., 172.30.100.104)' },
+  { long: 'ip6', kind: 'value', type: 'string', help: 'IPv6 address (e.g., 2001:db8::33)' },
   { long: 'ipc', kind: 'value', type: 'string', help: 'IPC mode to use' },
   { long: 'label', short: 'l', kind: 'list', type: 'list', help: 'Set meta data on a container' },
   { long: 'label-file', kind: 'list', type: 'list', help: 'Read in a line delimited file of labels' },
-  { long: 'link', kind: 'list', type: 'list', help: 'Add link to another container' },
+  { long: 'link', kind: 'list', type: 'list', help: 'Add link to another container', check: checkLink },
+  { long: 'link-local-ip', kind: 'list', type: 'list', help: 'Container IPv4/IPv6 link-local addresses' },
   { long: 'log-driver', kind: 'value', type: 'string', help: 'Logging driver for the container' },
   { long: 'log-opt', kind: 'list', type: 'list', help: 'Log driver options' },
+  { long: 'mac-address', kind: 'value', type: 'string', help: 'Container MAC address (e.g., 92:d0:c6:0a:29:33)' },
   { long: 'memory', short: 'm', kind: 'value', type: 'bytes', help: 'Memory limit', check: size },
   { long: 'memory-reservation', kind: 'value', type: 'bytes', help: 'Memory soft limit', check: size },
   { long: 'memory-swap', kind: 'value', type: 'bytes', help: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", check: (s) => void swapInBytes(s) },
   { long: 'mount', kind: 'list', type: 'mount', help: 'Attach a filesystem mount to the container', check: (s) => void parseMount(s, ramInBytes) },
   { long: 'name', kind: 'value', type: 'string', help: 'Assign a name to the container' },
-  { long: 'network', kind: 'list', type: 'network', help: 'Connect a container to a network', aliases: ['net'] },
+  { long: 'network', kind: 'list', type: 'network', help: 'Connect a container to a network', aliases: ['net'], check: (s) => void parseNetworkOpt(s) },
   { long: 'network-alias', kind: 'list', type: 'list', help: 'Add network-scoped alias for the container', aliases: ['net-alias'] },
   { long: 'oom-kill-disable', kind: 'bool', help: 'Disable OOM Killer' },
   { long: 'oom-score-adj', kind: 'value', type: 'int', help: "Tune host's OOM preferences (-1000 to 1000)", check: checkInt },

@@ -2,6 +2,8 @@
 // the docker CLI does (see test/compat/cli-parse/docker-create-bodies.json, captured from it).
 // Pure: files (--env-file, --label-file, seccomp profiles) are read by the caller via deps.
 import { kvToMap, parseKVFile, readEnv } from './env.js'
+import { canonicalDnsServer, dnsSearchDomain, extraHost } from './host-opts.js'
+import { containerNetworking } from './network-opts.js'
 import type { Parsed } from './parser.js'
 import { parseExpose, parsePublish } from './publish.js'
 import { nanoCpus, normalizeCapability, parseInt64, parseRestartPolicy, parseUlimit, ramInBytes, swapInBytes } from './units.js'
@@ -22,12 +24,6 @@ export interface CreateRequest {
   image: string
   body: Record<string, unknown>
 }
-
-export const emptyEndpoint = () => ({
-  IPAMConfig: null, Links: null, Aliases: null, MacAddress: '', DriverOpts: null, GwPriority: 0, NetworkID: '',
-  EndpointID: '', Gateway: '', IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '',
-  GlobalIPv6PrefixLen: 0, DNSNames: null,
-})
 
 const orNull = <T>(xs: T[]): T[] | null => (xs.length ? xs : null)
 const int = (p: Parsed, f: string) => (p.has(f) ? parseInt64(p.str(f)!) : 0)
@@ -63,18 +59,6 @@ function securityOpts(opts: string[], deps: BodyDeps): string[] {
   })
 }
 
-function endpoints(networks: string[], aliases: string[]): Record<string, unknown> {
-  if (networks.length === 0) return { default: { ...emptyEndpoint(), Aliases: orNull(aliases) } }
-  const out: Record<string, unknown> = {}
-  networks.forEach((n, i) => {
-    if (out[n]) throw new Error(`network "${n}" is specified multiple times`)
-    const epAliases = i === 0 ? aliases : []
-    if (i === 0 && networks.length === 1 && epAliases.length === 0) return
-    out[n] = { ...emptyEndpoint(), Aliases: orNull(epAliases) }
-  })
-  return out
-}
-
 export function buildCreateRequest(p: Parsed, deps: BodyDeps): CreateRequest {
   const [image, ...cmd] = p.args
   if (image === undefined) throw new Error('image is required')
@@ -104,7 +88,18 @@ export function buildCreateRequest(p: Parsed, deps: BodyDeps): CreateRequest {
   if (!['missing', 'never', 'always'].includes(pull)) {
     throw new Error(`invalid pull option: '${pull}': must be one of "always", "missing" or "never"`)
   }
-  const networks = p.list('network')
+  const net = containerNetworking({
+    networks: p.list('network'),
+    aliases: p.list('network-alias'),
+    links: p.list('link'),
+    ipv4Address: p.str('ip') ?? '',
+    ipv6Address: p.str('ip6') ?? '',
+    macAddress: p.str('mac-address') ?? '',
+    linkLocalIPs: p.list('link-local-ip'),
+  })
+  // docker also copies the main endpoint's MAC into Config for daemons older than API 1.44;
+  // the client drops it again when it talks 1.44 or later
+  const macAddress = net.endpoints[networkName(net.networkMode)]?.MacAddress ?? ''
   const entrypoint = p.has('entrypoint') ? [p.str('entrypoint')!] : null
   const tmpfs = parseTmpfs(p.list('tmpfs'))
   const mounts = p.list('mount').map((m) => parseMount(m, ramInBytes))
@@ -127,6 +122,7 @@ export function buildCreateRequest(p: Parsed, deps: BodyDeps): CreateRequest {
     Volumes: volumes,
     WorkingDir: p.str('workdir') ?? '',
     Entrypoint: entrypoint,
+    ...(macAddress ? { MacAddress: macAddress } : {}),
     OnBuild: null,
     Labels: labels,
     ...(p.str('stop-signal') ? { StopSignal: p.str('stop-signal') } : {}),
@@ -137,7 +133,7 @@ export function buildCreateRequest(p: Parsed, deps: BodyDeps): CreateRequest {
     Binds: orNull(binds),
     ContainerIDFile: p.str('cidfile') ?? '',
     LogConfig: { Type: p.str('log-driver') ?? '', Config: kvToMap(p.list('log-opt')) },
-    NetworkMode: networks[0] ?? 'default',
+    NetworkMode: net.networkMode,
     PortBindings: ports.bindings,
     RestartPolicy: restart,
     AutoRemove: p.bool('rm'),
@@ -147,10 +143,10 @@ export function buildCreateRequest(p: Parsed, deps: BodyDeps): CreateRequest {
     CapAdd: orNull(p.list('cap-add').map(normalizeCapability)),
     CapDrop: orNull(p.list('cap-drop').map(normalizeCapability)),
     CgroupnsMode: p.str('cgroupns') ?? '',
-    Dns: p.list('dns'),
+    Dns: p.list('dns').map(canonicalDnsServer),
     DnsOptions: p.list('dns-option'),
-    DnsSearch: p.list('dns-search'),
-    ExtraHosts: orNull(p.list('add-host')),
+    DnsSearch: p.list('dns-search').map(dnsSearchDomain),
+    ExtraHosts: orNull(p.list('add-host').map(extraHost)),
     GroupAdd: orNull(p.list('group-add')),
     IpcMode: p.str('ipc') ?? '',
     Cgroup: '',
@@ -209,9 +205,12 @@ export function buildCreateRequest(p: Parsed, deps: BodyDeps): CreateRequest {
     platform: p.str('platform'),
     pull,
     image,
-    body: { ...config, HostConfig: hostConfig, NetworkingConfig: { EndpointsConfig: endpoints(networks, p.list('network-alias')) } },
+    body: { ...config, HostConfig: hostConfig, NetworkingConfig: { EndpointsConfig: net.endpoints } },
   }
 }
+
+/** NetworkMode.NetworkName(): the key of the main endpoint (`container:x` has none). */
+const networkName = (mode: string) => (mode.startsWith('container:') ? 'container' : mode)
 
 /** --device /dev/x[:/dev/y[:rwm]] */
 function parseDevice(spec: string): { PathOnHost: string; PathInContainer: string; CgroupPermissions: string } {

@@ -30,3 +30,16 @@ export function ellipsis(s: string, maxWidth: number): string {
   if (maxWidth <= 0) return ''
   return chars.slice(0, maxWidth - 1).join('') + '…'
 }
+
+/**
+ * Go's time.Time.String() of a time decoded from the API's RFC 3339 text, in the zone it was
+ * written in: `2024-01-02 15:04:05.5 +0000 UTC` (fraction without trailing zeros; an offset zone
+ * has no name, so Go prints the offset twice). Text that is not RFC 3339 is returned unchanged.
+ */
+export function goTimeFromRfc3339(s: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(s)
+  if (!m) return s
+  const frac = (m[3] ?? '').slice(0, 9).replace(/0+$/, '')
+  const zone = m[4] === 'Z' ? '+0000 UTC' : `${m[4]!.replace(':', '')} ${m[4]!.replace(':', '')}`
+  return `${m[1]} ${m[2]}${frac ? `.${frac}` : ''} ${zone}`
+}

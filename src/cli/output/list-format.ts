@@ -11,17 +11,28 @@ export interface ListSpec {
   quiet: string
   /** Header text per field name (`ID` → `CONTAINER ID`). */
   headers: Record<string, string>
+  /** What `--format raw` means, when the command has a raw format (with and without -q). */
+  raw?: { full: string; quiet: string }
 }
 
-/** `{{.Label "k"}}` is a method call in docker; our rows carry a hidden LabelMap instead. */
+/** `{{.Label "k"}}` is a method call in docker ("" when the label is missing); our rows carry a
+ * hidden LabelMap instead. */
 export function rewriteLabelCalls(format: string): string {
-  return format.replace(/\.Label\s+("(?:[^"\\]|\\.)*"|`[^`]*`)/g, '(index .LabelMap $1)')
+  return format.replace(/\.Label\s+("(?:[^"\\]|\\.)*"|`[^`]*`)/g, '(or (index .LabelMap $1) "")')
 }
+
+/** docker's SubHeaderContext.Label: the header of `.Label "com.x.my_key"` is `my key`. */
+const labelHeader = (key: string) => key.split('.').at(-1)!.replace(/[-_]/g, ' ')
+
+const headerLabels = () => new Proxy({}, {
+  get: (_, k) => labelHeader(String(k)),
+  getOwnPropertyDescriptor: (_, k) => ({ value: labelHeader(String(k)), enumerable: true, configurable: true, writable: false }),
+})
 
 export function resolveFormat(spec: ListSpec, format: string | undefined, quiet: boolean): string {
   const f = format ?? ''
   if (f === '' || f === 'table') return quiet ? spec.quiet : spec.defaultTable
-  if (f === 'raw') return quiet ? spec.quiet : f
+  if (f === 'raw') return spec.raw ? (quiet ? spec.raw.quiet : spec.raw.full) : quiet ? spec.quiet : f
   if (f === 'json') return '{{json .}}'
   return f
 }
@@ -35,7 +46,7 @@ export function renderList(spec: ListSpec, rows: readonly object[], format: stri
   let out = ''
   if (isTable) {
     const header: Record<string, unknown> = { ...spec.headers }
-    Object.defineProperty(header, 'LabelMap', { value: new Proxy({}, { get: () => 'LABEL' }), enumerable: false })
+    Object.defineProperty(header, 'LabelMap', { value: headerLabels(), enumerable: false })
     out += render(header) + '\n'
   }
   for (const row of rows) {
