@@ -23,7 +23,7 @@ export function containerRoutes(engine: Engine): Route[] {
     {
       method: 'GET',
       pattern: '/containers/json',
-      handler: async ({ query }) => {
+      handler: async ({ query, version }) => {
         const filters = parseFilters(query.get('filters'))
         let list = matchContainers(cs.list(), filters, imageMatches)
         if (!boolParam(query, 'all') && !filters.status && !filters.exited) list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused')
@@ -32,7 +32,7 @@ export function containerRoutes(engine: Engine): Route[] {
         if (limit !== undefined && limit > 0) list = list.slice(0, limit)
         const withSize = boolParam(query, 'size')
         return {
-          json: await Promise.all(list.map(async (c) => summaryJson(c, c.config.Image, engine.networks.viewOf(c), withSize ? await sizes(c.id) : undefined))),
+          json: await Promise.all(list.map(async (c) => summaryJson(c, c.config.Image, { ...engine.networks.viewOf(c), version }, withSize ? await sizes(c.id) : undefined))),
         }
       },
     },
@@ -47,12 +47,12 @@ export function containerRoutes(engine: Engine): Route[] {
     {
       method: 'GET',
       pattern: '/containers/{id}/json',
-      handler: async ({ params, query }) => {
+      handler: async ({ params, query, version }) => {
         const c = cs.inspect(params.id!)
         const size = boolParam(query, 'size') ? await sizes(c.id) : undefined
         return {
           json: inspectJson(c, {
-            network: engine.networks.viewOf(c),
+            network: { ...engine.networks.viewOf(c), version },
             containersDir: engine.paths.containers,
             execIds: cs.execs.forContainer(c.id).map((e) => e.id),
             sizeRw: size?.rw,

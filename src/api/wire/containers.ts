@@ -1,12 +1,15 @@
 // Container records → Docker's JSON: inspect (ContainerInspectResponse) and list (ContainerSummary).
 import type { ContainerRecord, ContainerState, EndpointConfig, EndpointRecord, NetworkRecord } from '../../state/records.js'
 import { humanDuration } from '../../lib/human.js'
+import { atLeast } from '../version.js'
 import { join } from 'node:path'
 
 /** A container's networks as the engine sees them: membership, and the lease while running. */
 export interface ContainerNetworkView {
   networks: Array<{ net: NetworkRecord; cfg: EndpointConfig; ep?: EndpointRecord }>
   sandboxKey?: string
+  /** the request's API version: DNSNames exists from 1.44 */
+  version?: string
 }
 
 export interface InspectContext {
@@ -179,7 +182,7 @@ function networksJson(c: ContainerRecord, view: ContainerNetworkView) {
       IPv6Gateway: '',
       GlobalIPv6Address: '',
       GlobalIPv6PrefixLen: 0,
-      DNSNames: ep && !net.builtin ? [c.name, c.id.slice(0, 12), ...(cfg.Aliases ?? [])] : null,
+      ...(atLeast(view.version ?? '1.47', '1.44') ? { DNSNames: ep && !net.builtin ? [c.name, c.id.slice(0, 12), ...(cfg.Aliases ?? [])] : null } : {}),
     }
   }
   return out

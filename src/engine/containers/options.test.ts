@@ -35,17 +35,21 @@ test('namespace modes', () => {
   assert.deepEqual(ipcMode('shareable'), { kind: 'shareable' })
   assert.deepEqual(networkMode('none'), { kind: 'none' })
   assert.throws(() => pidMode('bogus'), /invalid PID mode/)
-  assert.throws(() => networkMode('nosuchnet'), (e: unknown) => e instanceof BerthError && e.kind === 'not-found')
+  assert.deepEqual(networkMode('backend'), { kind: 'network', name: 'backend' })
 })
 
 test('Docker’s refused combinations', () => {
   assert.throws(() => validateHostConfig(config({ Hostname: 'x' }), hostConfig({ NetworkMode: 'container:a' })), /conflicting options: hostname and the network mode/)
   assert.throws(() => validateHostConfig(config({ Hostname: 'x' }), hostConfig({ UTSMode: 'host' })), /hostname and the UTS mode/)
+  const shared = hostConfig({ NetworkMode: 'container:a' })
+  assert.throws(() => validateHostConfig(config(), { ...shared, PublishAllPorts: true }), /port publishing and the container type network mode/)
+  assert.throws(() => validateHostConfig(config({ ExposedPorts: { '80/tcp': {} } }), shared), /port exposing and the container type network mode/)
+  validateHostConfig(config({ ExposedPorts: {} }), { ...shared, PortBindings: {} })
 })
 
 test('options berth lacks are refused, empty ones pass', () => {
   rejectUnsupported(hostConfig({ Binds: [], PortBindings: {}, RestartPolicy: { Name: 'no' }, Dns: null }))
-  for (const over of [{ Binds: ['/a:/b'] }, { PortBindings: { '80/tcp': [{ HostPort: '8080' }] } }, { RestartPolicy: { Name: 'always' } }, { Devices: [{ PathOnHost: '/dev/fuse' }] }]) {
+  for (const over of [{ Binds: ['/a:/b'] }, { RestartPolicy: { Name: 'always' } }, { Devices: [{ PathOnHost: '/dev/fuse' }] }]) {
     assert.throws(() => rejectUnsupported(hostConfig(over)), (e: unknown) => e instanceof BerthError && e.kind === 'not-implemented', JSON.stringify(over))
   }
 })

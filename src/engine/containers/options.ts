@@ -103,8 +103,10 @@ export function validateHostConfig(config: DockerConfig, hc: DockerHostConfig): 
     if (net.kind === 'container' && config.Hostname)
       throw invalid('conflicting options: hostname and the network mode')
     const pb = hc.PortBindings as Record<string, unknown> | undefined | null
-    if (net.kind === 'container' && pb && Object.keys(pb).length > 0)
+    if (net.kind === 'container' && ((pb && Object.keys(pb).length > 0) || hc.PublishAllPorts))
       throw invalid('conflicting options: port publishing and the container type network mode')
+    if (net.kind === 'container' && config.ExposedPorts && Object.keys(config.ExposedPorts).length > 0)
+      throw invalid('conflicting options: port exposing and the container type network mode')
   }
   if (hc.UTSMode === 'host' && config.Hostname) throw invalid('conflicting options: hostname and the UTS mode')
   rejectUnsupported(hc)

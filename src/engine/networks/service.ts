@@ -477,40 +477,60 @@ export class NetworkService {
     return { networks, ports }
   }
 
+  /**
+   * The embedded DNS server's view: the asker is the container holding the client address on the
+   * network the query arrived at; it sees the names of every user-defined network it is on, and
+   * its own --link aliases, and nothing else.
+   */
   private resolver(): DnsResolver {
     const networkAt = (server: string) =>
       this.registry.all().find((n) => isUserBridge(n) && primaryPool(n) && formatIp(primaryPool(n)!.gateway) === server)
+    const askerOf = (client: string, server: string) => {
+      const n = networkAt(server)
+      const ep = n && this.repo.endpointsOf(n.id).find((e) => e.ip === client)
+      return { n, asker: ep ? this.containers.get(ep.containerId) : undefined }
+    }
+    const visibleNetworks = (n: NetworkRecord, asker: ContainerRecord | undefined) =>
+      asker ? Object.keys(asker.networks ?? {}).map((id) => this.registry.get(id)).filter((x): x is NetworkRecord => !!x && isUserBridge(x)) : [n]
     const namesOf = (c: ContainerRecord, n: NetworkRecord) =>
       [c.name, c.id.slice(0, 12), ...(c.networks?.[n.id]?.Aliases ?? [])].map((x) => x.toLowerCase())
     return {
       lookup: (name, client, server) => {
-        const n = networkAt(server)
+        const { n, asker } = askerOf(client, server)
         if (!n) return undefined
-        const eps = this.repo.endpointsOf(n.id)
-        const asker = this.containers.get(eps.find((e) => e.ip === client)?.containerId ?? '')
+        const nets = visibleNetworks(n, asker)
         // --link target:alias on a user network: an alias only the linking container sees.
-        for (const l of parseLinks(asker?.networks?.[n.id]?.Links ?? (asker ? linksOf(asker.hostConfig) : []))) {
-          if (l.alias.toLowerCase() !== name) continue
-          const t = this.findContainer(l.target)
-          const ep = t && eps.find((e) => e.containerId === t.id)
-          if (ep) return [ep.ip]
+        for (const net of nets)
+          for (const l of parseLinks(asker?.networks?.[net.id]?.Links ?? (asker ? linksOf(asker.hostConfig) : []))) {
+            if (l.alias.toLowerCase() !== name) continue
+            const t = this.findContainer(l.target)
+            const ep = t && this.endpointFor(net.id, t.id)
+            if (ep) return [ep.ip]
+          }
+        for (const net of nets) {
+          const ips = this.repo
+            .endpointsOf(net.id)
+            .filter((e) => {
+              const c = this.containers.get(e.containerId)
+              return c && namesOf(c, net).includes(name)
+            })
+            .map((e) => e.ip)
+          if (ips.length) return ips
         }
-        const ips = eps.filter((e) => {
-          const c = this.containers.get(e.containerId)
-          return c && namesOf(c, n).includes(name)
-        }).map((e) => e.ip)
-        return ips.length ? ips : undefined
+        return undefined
       },
-      reverse: (ip, _client, server) => {
-        const n = networkAt(server)
-        const ep = n && this.repo.endpointsOf(n.id).find((e) => e.ip === ip)
-        const c = ep && this.containers.get(ep.containerId)
-        return c && n ? `${c.name}.${n.name}` : undefined
+      reverse: (ip, client, server) => {
+        const { n, asker } = askerOf(client, server)
+        if (!n) return undefined
+        for (const net of visibleNetworks(n, asker)) {
+          const ep = this.repo.endpointsOf(net.id).find((e) => e.ip === ip)
+          const c = ep && this.containers.get(ep.containerId)
+          if (c) return `${c.name}.${net.name}`
+        }
+        return undefined
       },
       upstreams: (client, server) => {
-        const n = networkAt(server)
-        const ep = n && this.repo.endpointsOf(n.id).find((e) => e.ip === client)
-        const dns = (this.containers.get(ep?.containerId ?? '')?.hostConfig.Dns as string[] | undefined) ?? []
+        const dns = (askerOf(client, server).asker?.hostConfig.Dns as string[] | undefined) ?? []
         if (dns.length) return dns
         return this.opts.dnsUpstreams ?? this.hostUpstreams
       },
