@@ -39,6 +39,10 @@ export function renderTable(table: string, s: FirewallState): string {
   const any = s.ports.filter((p) => !p.hostIp).map(element)
   const addr = s.ports.filter((p) => p.hostIp).map(element)
   const masq = s.networks.filter((n) => !n.internal).map((n) => `    ip saddr ${n.subnet} oifname != ${q(n.bridge)} masquerade`)
+  // Hairpin: a container reaching a published port of its own bridge must get the answer back
+  // through the host. With br_netfilter the packet is bridged, not routed (no input interface
+  // here), so the source subnet says it.
+  const hairpin = s.networks.map((n) => `    ct status dnat ip saddr ${n.subnet} oifname ${q(n.bridge)} masquerade`)
   const internal = s.networks
     .filter((n) => n.internal)
     .flatMap((n) => [`    iifname ${q(n.bridge)} oifname != ${q(n.bridge)} drop`, `    oifname ${q(n.bridge)} iifname != ${q(n.bridge)} drop`])
@@ -66,8 +70,7 @@ export function renderTable(table: string, s: FirewallState): string {
     '    type nat hook postrouting priority srcnat; policy accept;',
     // 127.0.0.1:port reaches a container only with its source rewritten (route_localnet is on).
     '    ip saddr 127.0.0.0/8 oifname @bridges masquerade',
-    // Hairpin: a container reaching a published port answers through the host, not directly.
-    '    ct status dnat iifname @bridges oifname @bridges masquerade',
+    ...hairpin,
     ...masq,
     '  }',
     '  chain forward {',
