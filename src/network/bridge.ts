@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto'
 import { run } from '../sys/exec.js'
 import { inNetns } from '../sys/netns.js'
 import { interfaceExists, withNetdev } from '../sys/netdev.js'
-import { parseIp } from './ipv4.js'
+import { macFor, parseIp } from './ipv4.js'
+import { BerthError } from '../lib/errors.js'
 
 async function ipBatch(lines: string[]): Promise<void> {
   const r = await run('ip', ['-batch', '-'], { input: lines.join('\n') + '\n' })
@@ -15,10 +16,24 @@ async function ipBatch(lines: string[]): Promise<void> {
 
 const sysctl = (path: string, value: string) => writeFile(`/proc/sys/net/${path}`, value)
 
+/** Whether an existing device is a Linux bridge (`-o com.docker.network.bridge.name` may name any device). */
+async function isBridge(name: string): Promise<boolean> {
+  const r = await run('ip', ['-d', '-j', 'link', 'show', 'dev', name])
+  if (r.code !== 0) throw new Error(`ip link show ${name}: ${r.stderr.trim() || `exit status ${r.code}`}`)
+  const [link] = JSON.parse(r.stdout) as Array<{ linkinfo?: { info_kind?: string } }>
+  return link?.linkinfo?.info_kind === 'bridge'
+}
+
 /** Creates the bridge when missing (or after a reboot) and gives it the gateway address. */
 export async function ensureBridge(opts: { name: string; gateway: string; prefix: number; mtu?: number }): Promise<void> {
   const lines: string[] = []
-  if (!interfaceExists(opts.name)) lines.push(`link add ${opts.name}${opts.mtu ? ` mtu ${opts.mtu}` : ''} type bridge`)
+  // A fixed address: left unset, a bridge takes the lowest address of its ports and changes it as
+  // containers come and go, and every other container's ARP entry for the gateway goes stale
+  // (its DNS and outside traffic stop for seconds). Docker sets one too.
+  const mac = macFor(parseIp(opts.gateway))
+  if (!interfaceExists(opts.name)) lines.push(`link add ${opts.name}${opts.mtu ? ` mtu ${opts.mtu}` : ''} address ${mac} type bridge`)
+  // Docker's words; never address, raise or later delete a device the network does not own.
+  else if (!(await isBridge(opts.name))) throw new BerthError('conflict', `existing interface ${opts.name} is not a bridge`)
   lines.push(`addr replace ${opts.gateway}/${opts.prefix} dev ${opts.name}`, `link set ${opts.name} up`)
   await ipBatch(lines)
   await sysctl('ipv4/ip_forward', '1')
@@ -27,7 +42,7 @@ export async function ensureBridge(opts: { name: string; gateway: string; prefix
 }
 
 export async function deleteBridge(name: string): Promise<void> {
-  if (interfaceExists(name)) await ipBatch([`link del ${name}`])
+  if (interfaceExists(name) && (await isBridge(name))) await ipBatch([`link del ${name}`])
 }
 
 export const newHostIfName = () => `veth${randomBytes(4).toString('hex').slice(0, 7)}`
@@ -72,4 +87,29 @@ export async function detachVeth(hostIf: string): Promise<void> {
 /** A sandbox's loopback, up as Docker leaves it. */
 export function loopbackUp(netns: string): void {
   inNetns(netns, () => withNetdev((s) => s.up('lo')))
+}
+
+/** Rates in tc's words: 10mbit, 512kbit, 1gbit, 100kbps… */
+export const RATE_RE = /^\d+(\.\d+)?(bit|kbit|mbit|gbit|tbit|bps|kbps|mbps|gbps)$/i
+
+export interface Bandwidth {
+  /** towards the container (the host side's egress) */
+  ingress?: string
+  /** from the container (the container side's egress) */
+  egress?: string
+}
+
+const tbf = (dev: string, rate: string) => `qdisc replace dev ${dev} root tbf rate ${rate} burst 32kbit latency 50ms`
+
+async function tcBatch(lines: string[], netns?: string): Promise<void> {
+  const r = await run('tc', ['-batch', '-'], { input: lines.join('\n') + '\n', netns })
+  if (r.code !== 0) throw new Error(`tc: ${r.stderr.trim() || `exit status ${r.code}`}`)
+}
+
+/** Noisy neighbours: a token bucket on each side of the veth pair that carries a limit. */
+export async function shapeVeth(e: Pick<VethEndpoint, 'hostIf' | 'ifName' | 'netns'>, bw: Bandwidth): Promise<void> {
+  await Promise.all([
+    bw.ingress ? tcBatch([tbf(e.hostIf, bw.ingress)]) : undefined,
+    bw.egress ? tcBatch([tbf(e.ifName, bw.egress)], e.netns) : undefined,
+  ])
 }

@@ -1,5 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Runc, RuncError, parseList, runcArgs, runcMessage, type RunFn } from './runc.js'
 
 test('runc argv builders', () => {
@@ -63,4 +67,19 @@ test('kill failure carries runc message; ps parses pids', async () => {
   await assert.rejects(new Runc('/r', 'runc', fake(1, '', missing).fn).kill('c1', 'TERM'), /runc kill c1: container does not exist/)
   assert.deepEqual(await new Runc('/r', 'runc', fake(0, '[1,2,3]\n').fn).ps('c1'), [1, 2, 3])
   assert.deepEqual(await new Runc('/r', 'runc', fake(0, 'null\n').fn).ps('c1'), [])
+})
+
+test('start falls back to runc start when init has not opened its exec FIFO yet', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'runc-test-'))
+  try {
+    mkdirSync(join(root, 'c1'))
+    assert.equal(spawnSync('mkfifo', [join(root, 'c1', 'exec.fifo')]).status, 0)
+    const f = fake(0)
+    await new Runc(root, 'runc', f.fn).start('c1')
+    assert.deepEqual(f.calls, [['--root', root, 'start', 'c1']])
+    const dead = fake(1, '', 'time="t" level=error msg="cannot start a container that has stopped"\n')
+    await assert.rejects(new Runc(root, 'runc', dead.fn).start('c1'), /runc start c1: cannot start a container that has stopped/)
+  } finally {
+    rmSync(root, { recursive: true, force: true })
+  }
 })

@@ -94,7 +94,12 @@ export class Runc {
       await this.call('start', id, runcArgs.start(this.root, id))
       return
     }
-    if (data.length === 0) throw new RuncError('start', id, 'container process is already dead', 1)
+    // Nothing read: either init is dead, or it has not opened the FIFO for writing yet (`runc
+    // create` returns before it does; under load the gap is long). runc start tells them apart.
+    if (data.length === 0) {
+      await this.call('start', id, runcArgs.start(this.root, id))
+      return
+    }
     await rm(fifo, { force: true })
   }
 

@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 /**
  * Returns everything written before the last writer closed. An empty result means no writer had
- * the FIFO open (its process is gone). Throws after `timeoutMs` if the writer never closes.
+ * the FIFO open: its process is gone, or has not opened it yet. Throws after `timeoutMs` if the
+ * writer never closes.
  */
 export async function drainFifo(path: string, timeoutMs = 10_000): Promise<Buffer> {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)

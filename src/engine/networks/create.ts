@@ -45,7 +45,12 @@ export function buildNetwork(
     throw invalid(`invalid MTU value "${mtu}"`)
 
   const taken = subnetsOf(ctx.existing)
-  const pools = (req.IPAM?.Config ?? []).map((p) => checkPool(p, taken))
+  // each pool also may not overlap the ones before it in the same request
+  const pools = (req.IPAM?.Config ?? []).map((p) => {
+    const pool = checkPool(p, taken)
+    taken.push(parseCidr(pool.Subnet))
+    return pool
+  })
   if (pools.length === 0) {
     const chosen = pickSubnet([...taken, ...ctx.hostRoutes])
     if (!chosen) throw new BerthError('forbidden', 'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network')

@@ -8,7 +8,7 @@ import { log } from '../../lib/log.js'
 import { createNetns, removeNetns } from '../../sys/netns.js'
 import type { ContainerRecord, EndpointConfig, EndpointRecord, NetworkRecord, PortMapping } from '../../state/records.js'
 import type { NetworkRepo } from '../../state/networks.js'
-import { attachVeth, detachVeth, loopbackUp, newHostIfName } from '../../network/bridge.js'
+import { attachVeth, detachVeth, loopbackUp, newHostIfName, RATE_RE, shapeVeth, type Bandwidth } from '../../network/bridge.js'
 import type { Firewall, FirewallPort } from '../../network/firewall.js'
 import { contains, firstFree, formatIp, isValidMac, macFor, parseIp } from '../../network/ipv4.js'
 import { portRequests, type PortReservations } from '../../network/ports.js'
@@ -89,14 +89,32 @@ export function lease(deps: SandboxDeps, net: NetworkRecord, c: ContainerRecord,
   })
 }
 
+export const BANDWIDTH_INGRESS = 'berth.bandwidth.ingress'
+export const BANDWIDTH_EGRESS = 'berth.bandwidth.egress'
+
+/**
+ * A container's rate limits on a network: the endpoint's driver options (`connect --driver-opt`)
+ * win over the container's labels, which win over the network's options (`network create -o`).
+ */
+export function bandwidthOf(net: NetworkRecord, labels: Record<string, string> | undefined, cfg: EndpointConfig): Bandwidth {
+  const pick = (key: string) => {
+    const v = cfg.DriverOpts?.[key] ?? labels?.[key] ?? net.options[key]
+    if (v !== undefined && !RATE_RE.test(v)) throw invalid(`invalid rate for ${key}: "${v}" (use tc's units, e.g. 10mbit)`)
+    return v
+  }
+  return { ingress: pick(BANDWIDTH_INGRESS), egress: pick(BANDWIDTH_EGRESS) }
+}
+
 /** Brings an endpoint's interface up inside the sandbox; on failure the lease is returned. */
-export async function plug(deps: SandboxDeps, net: NetworkRecord, ep: EndpointRecord, netns: string, defaultRoute: boolean): Promise<EndpointRecord> {
+export async function plug(deps: SandboxDeps, net: NetworkRecord, ep: EndpointRecord, netns: string, defaultRoute: boolean, bw: Bandwidth = {}): Promise<EndpointRecord> {
   try {
     if (net.driver === 'bridge') {
       const mtu = Number(net.options['com.docker.network.driver.mtu']) || undefined
       await attachVeth({ netns, bridge: net.bridge!, hostIf: ep.hostIf!, ifName: ep.ifName, mac: ep.mac, ip: ep.ip, prefix: ep.prefixLen, gateway: ep.gateway, mtu, defaultRoute })
+      if (bw.ingress || bw.egress) await shapeVeth({ hostIf: ep.hostIf!, ifName: ep.ifName, netns }, bw)
       return ep
     }
+    if (bw.ingress || bw.egress) throw invalid(`bandwidth limits need the bridge driver; network ${net.name} uses ${net.driver}`)
     if (!deps.cni) throw new BerthError('not-implemented', `network driver ${net.driver} is not available`)
     const done = await deps.cni.attach(net, ep, netns)
     deps.repo.removeEndpoint(net.id, ep.containerId)
@@ -147,7 +165,7 @@ export async function setup(deps: SandboxDeps, c: ContainerRecord): Promise<stri
     for (const [net, cfg] of orderedNetworks(deps, c).filter(([n]) => hasInterface(n))) {
       const ep = lease(deps, net, c, cfg, `eth${eps.length}`)
       const defaultRoute: boolean = !routed && !net.internal
-      eps.push(await plug(deps, net, ep, netns, defaultRoute))
+      eps.push(await plug(deps, net, ep, netns, defaultRoute, bandwidthOf(net, c.config.Labels, cfg)))
       routed ||= defaultRoute
     }
     const reqs = portRequests(

@@ -17,7 +17,7 @@ import { hostsFile, resolvConf } from '../../network/etc-files.js'
 import { formatCidr, parseCidr, parseIp, pickSubnet, formatIp, type Cidr } from '../../network/ipv4.js'
 import { buildNetwork, primaryPool, subnetsOf, type NetworkCreateRequest } from './create.js'
 import { NetworkRegistry } from './registry.js'
-import { firewallPorts, lease, netnsPath, orderedNetworks, plug, publishingEndpoint, setup, teardown, unplug, type EndpointDriver, type SandboxDeps } from './sandbox.js'
+import { bandwidthOf, firewallPorts, lease, netnsPath, orderedNetworks, plug, publishingEndpoint, setup, teardown, unplug, type EndpointDriver, type SandboxDeps } from './sandbox.js'
 import { linkEnv, linkHostsLine, parseLinks } from './links.js'
 
 export interface NetworkOptions {
@@ -86,7 +86,11 @@ export class NetworkService {
     const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '')
     this.hostUpstreams = hostResolv.split('\n').map((l) => /^\s*nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/.exec(l)?.[1]).filter((x): x is string => !!x)
     await this.ensureBuiltins()
-    for (const n of this.registry.all()) if (n.driver === 'bridge') await this.ensureBridgeOf(n)
+    // One broken network (its bridge name taken by another device meanwhile) must not keep the
+    // daemon down; its containers fail to start with the reason instead.
+    for (const n of this.registry.all())
+      if (n.driver === 'bridge')
+        await this.ensureBridgeOf(n).catch((e: unknown) => log.error('network not usable', { network: n.name, error: String(e) }))
   }
 
   /** After the containers' reconcile: leases and ports of dead runs go, live ones are held again. */
@@ -208,7 +212,7 @@ export class NetworkService {
         let i = 0
         while (used.has(`eth${i}`)) i++
         const ep = lease(this.sandbox, n, c, cfg, `eth${i}`)
-        await plug(this.sandbox, n, ep, netns, false)
+        await plug(this.sandbox, n, ep, netns, false, bandwidthOf(n, c.config.Labels, cfg))
       }
       c.networks = { ...(c.networks ?? {}), [n.id]: cfg }
       this.containers.save(c)
@@ -273,6 +277,7 @@ export class NetworkService {
         throw invalid('conflicting options: host and none networks cannot be combined with other networks')
       out[n.id] = this.normalizeEndpoint(n, cfg ?? {})
     }
+    for (const [id, cfg] of Object.entries(out)) bandwidthOf(this.registry.get(id)!, config.Labels, cfg)
     if (primary.builtin && primary.driver === 'bridge')
       for (const l of parseLinks(linksOf(hc))) if (!this.findContainer(l.target)) throw new BerthError('not-found', `could not get container for ${l.target}`)
     return out
@@ -280,6 +285,7 @@ export class NetworkService {
 
   private normalizeEndpoint(n: NetworkRecord, cfg: EndpointConfig): EndpointConfig {
     this.checkEndpointConfig(n, cfg)
+    bandwidthOf(n, undefined, cfg)
     const out: EndpointConfig = {}
     if (cfg.Aliases?.length) out.Aliases = cfg.Aliases
     if (cfg.Links?.length) out.Links = cfg.Links
