@@ -4,6 +4,7 @@
 // remove); a container's ports are element inserts and deletes, never new rules.
 import { run } from '../sys/exec.js'
 import { log } from '../lib/log.js'
+import { syncForwardAccepts } from './forward-accept.js'
 
 export interface FirewallNetwork {
   bridge: string
@@ -97,9 +98,13 @@ export class Firewall {
     private readonly state: () => FirewallState,
   ) {}
 
-  /** Rewrites the table from the engine's records. */
+  /** Rewrites the table from the engine's records (and the ACCEPTs another engine's DROP policy needs). */
   sync(): Promise<void> {
-    return this.serial(() => this.apply(renderTable(this.table, this.state())))
+    return this.serial(async () => {
+      const state = this.state()
+      await this.apply(renderTable(this.table, state))
+      await syncForwardAccepts(state.networks.map((n) => n.bridge))
+    })
   }
 
   addPorts(ports: readonly FirewallPort[]): Promise<void> {

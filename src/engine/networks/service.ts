@@ -1,7 +1,8 @@
 // The network service: Docker's network verbs (create, inspect, connect, …), the sandbox of each
 // container run, the embedded DNS server's answers, and the startup reconcile of leases, ports
 // and the firewall with the containers that still run.
-import { readFile, writeFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { removeNetns } from '../../sys/netns.js'
 import { BerthError, invalid } from '../../lib/errors.js'
 import { log } from '../../lib/log.js'
 import { newId } from '../../lib/ids.js'
@@ -104,6 +105,9 @@ export class NetworkService {
     for (const c of this.containers.all()) {
       if (isRunning(c) && c.ports?.length) await this.ports.rehold(c.id, c.ports)
     }
+    // Pins whose container is gone or not running (a crash between pin and record).
+    for (const id of await readdir(this.opts.netnsDir).catch(() => [] as string[]))
+      if (!isRunning(this.containers.get(id))) removeNetns(netnsPath(this.sandbox, id))
     await this.firewall.sync()
     for (const n of this.registry.all()) if (isUserBridge(n)) await this.listenDns(n)
   }
@@ -514,11 +518,14 @@ export class NetworkService {
             if (ep) return [ep.ip]
           }
         for (const net of nets) {
+          // `name.network` names a container on that network only.
+          const suffix = `.${net.name.toLowerCase()}`
+          const bare = name.endsWith(suffix) ? name.slice(0, -suffix.length) : undefined
           const ips = this.repo
             .endpointsOf(net.id)
             .filter((e) => {
               const c = this.containers.get(e.containerId)
-              return c && namesOf(c, net).includes(name)
+              return c && (namesOf(c, net).includes(name) || (bare !== undefined && namesOf(c, net).includes(bare)))
             })
             .map((e) => e.ip)
           if (ips.length) return ips

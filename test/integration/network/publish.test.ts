@@ -3,7 +3,7 @@
 // the bytes. A host port that is taken is refused with nothing half-made.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { startDaemon, type TestDaemon } from '../../helpers/daemon.js'
 
 let d: TestDaemon
@@ -117,4 +117,29 @@ test('a taken host port is refused and nothing is half-made', () => {
   assert.equal(d.host(['ip', '-o', 'link']).stdout.split('\n').length, before.links)
   assert.equal(elements(), before.rules)
   ok(['rm', '-f', 'holder', 'taker-docker', 'taker-berth', 'taker-host'])
+})
+
+test('next to an engine whose FORWARD policy is DROP, berth accepts what its bridges need and no more', async () => {
+  const rules = () => d.host(['iptables', '-w', '-S', 'FORWARD']).stdout
+  d.host(['iptables', '-w', '-P', 'FORWARD', 'DROP'])
+  try {
+    ok(['network', 'create', 'fwd']) // any network change re-reads the neighbour's policy
+    assert.match(rules(), /^-A FORWARD -i berth0 -m comment --comment berth -j ACCEPT$/m)
+    assert.match(rules(), /^-A FORWARD -o berth0 -m conntrack --ctstate RELATED,ESTABLISHED,DNAT -m comment --comment berth -j ACCEPT$/m)
+    ok(['run', '-d', '--name', 'fwdpub', '-p', '8700:80', 'busybox', 'sh', '-c', SERVE('fwd-page')])
+    assert.equal(until(() => fromClient(`http://${HOST_IP}:8700/`)), 'fwd-page\n', 'published, from another host')
+    // Out to another host (the test's client namespace), masqueraded.
+    const listener = spawn('nsenter', [`--net=/run/netns/${client}`, 'busybox', 'nc', '-l', '-p', '7000', '-e', 'echo', 'out-ok'], { stdio: 'ignore' })
+    await new Promise((r) => setTimeout(r, 300))
+    assert.equal(ok(['exec', 'fwdpub', 'nc', '-w', '2', '198.51.100.3', '7000']), 'out-ok')
+    listener.kill()
+    ok(['rm', '-f', 'fwdpub'])
+    ok(['network', 'rm', 'fwd'])
+    assert.doesNotMatch(rules(), /br-/, 'a removed network takes its rules along')
+  } finally {
+    d.host(['iptables', '-w', '-P', 'FORWARD', 'ACCEPT'])
+  }
+  ok(['network', 'create', 'fwd2'])
+  ok(['network', 'rm', 'fwd2'])
+  assert.doesNotMatch(rules(), /berth/, 'with the policy back to ACCEPT, berth keeps nothing there')
 })
