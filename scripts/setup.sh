@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(runc conmon containernetworking-plugins iptables iproute2 nftables util-linux
-  busybox-static golang-github-containers-common tini tmux jq curl)
+  busybox-static golang-github-containers-common tini tmux jq curl iperf3)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
