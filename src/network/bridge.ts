@@ -1,12 +1,19 @@
 // The bridge driver's host work: the Linux bridge of a network, and a veth pair per container
 // endpoint. The host side is one `ip -batch` (the peer is created straight inside the sandbox);
 // the sandbox side is configured by ioctl from berthd itself (sys/netdev.ts), with no process.
+// IPv6 (an --ipv6 network) adds the gateway's address to the bridge and one address and default
+// route per endpoint; duplicate address detection is off for both (the addresses come from IPAM,
+// and DAD would leave them unusable for a second or two after each start).
 import { writeFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { run } from '../sys/exec.js'
+import { existsSync } from 'node:fs'
 import { inNetns } from '../sys/netns.js'
-import { interfaceExists, withNetdev } from '../sys/netdev.js'
+import { closeFd, openFd } from '../sys/ffi.js'
+import { createVeth, deleteLink, setHairpin } from '../sys/rtnetlink.js'
+import { interfaceExists, interfaceIndex, setNetSysctl, withNetdev } from '../sys/netdev.js'
 import { macFor, parseIp } from './ipv4.js'
+import { parseIp6 } from './ipv6.js'
 import { BerthError } from '../lib/errors.js'
 
 async function ipBatch(lines: string[]): Promise<void> {
@@ -24,8 +31,18 @@ async function isBridge(name: string): Promise<boolean> {
   return link?.linkinfo?.info_kind === 'bridge'
 }
 
-/** Creates the bridge when missing (or after a reboot) and gives it the gateway address. */
-export async function ensureBridge(opts: { name: string; gateway: string; prefix: number; mtu?: number }): Promise<void> {
+export interface BridgeSpec {
+  name: string
+  gateway: string
+  prefix: number
+  mtu?: number
+  /** IPv6 networks: the gateway's IPv6 address and its subnet's prefix length */
+  gateway6?: string
+  prefix6?: number
+}
+
+/** Creates the bridge when missing (or after a reboot) and gives it the gateway address(es). */
+export async function ensureBridge(opts: BridgeSpec): Promise<void> {
   const lines: string[] = []
   // A fixed address: left unset, a bridge takes the lowest address of its ports and changes it as
   // containers come and go, and every other container's ARP entry for the gateway goes stale
@@ -34,9 +51,20 @@ export async function ensureBridge(opts: { name: string; gateway: string; prefix
   if (!interfaceExists(opts.name)) lines.push(`link add ${opts.name}${opts.mtu ? ` mtu ${opts.mtu}` : ''} address ${mac} type bridge`)
   // Docker's words; never address, raise or later delete a device the network does not own.
   else if (!(await isBridge(opts.name))) throw new BerthError('conflict', `existing interface ${opts.name} is not a bridge`)
+  if (opts.gateway6) {
+    if (!existsSync('/proc/sys/net/ipv6')) throw new BerthError('unavailable', `IPv6 network on bridge ${opts.name}: the kernel has no IPv6 (ipv6.disable=1?)`)
+    // A new bridge takes the namespace's default disable_ipv6, which may be 1: create it first,
+    // enable IPv6 on it, then address it.
+    if (lines.length) await ipBatch(lines.splice(0))
+    await sysctl(`ipv6/conf/${opts.name}/disable_ipv6`, '0')
+    lines.push(`addr replace ${opts.gateway6}/${opts.prefix6} dev ${opts.name} nodad`)
+  }
   lines.push(`addr replace ${opts.gateway}/${opts.prefix} dev ${opts.name}`, `link set ${opts.name} up`)
   await ipBatch(lines)
   await sysctl('ipv4/ip_forward', '1')
+  // Docker does the same for an IPv6 network. (A host that takes its own IPv6 route from router
+  // advertisements then needs accept_ra=2 on that interface, as with Docker.)
+  if (opts.gateway6) await sysctl('ipv6/conf/all/forwarding', '1')
   // Publishing on 127.0.0.1 DNATs loopback traffic out of the bridge (firewall.ts masquerades it).
   await sysctl(`ipv4/conf/${opts.name}/route_localnet`, '1')
 }
@@ -60,28 +88,41 @@ export interface VethEndpoint {
   mtu?: number
   /** the first network of a container carries its default route */
   defaultRoute: boolean
+  /** IPv6 networks: the endpoint's address, its prefix length and the gateway */
+  ip6?: string
+  prefix6?: number
+  gateway6?: string
+  /** the first IPv6 network of a container carries its IPv6 default route */
+  defaultRoute6?: boolean
 }
 
 export async function attachVeth(e: VethEndpoint): Promise<void> {
-  const mtu = e.mtu ? ` mtu ${e.mtu}` : ''
-  await ipBatch([
-    `link add ${e.hostIf}${mtu} type veth peer name ${e.ifName}${mtu} address ${e.mac} netns ${e.netns}`,
-    `link set ${e.hostIf} master ${e.bridge} up`,
-    // A container reaching its own published port comes back through the same bridge port.
-    `link set dev ${e.hostIf} type bridge_slave hairpin on`,
-  ])
+  // Interfaces take the namespace's default when they are made: set it before the peer exists.
+  if (e.ip6) inNetns(e.netns, () => setNetSysctl('ipv6/conf/default/accept_dad', '0'))
+  // rtnetlink from berthd: the peer is born inside the sandbox, the host end enslaved and up.
+  const nsFd = openFd(e.netns)
+  try {
+    createVeth({ hostIf: e.hostIf, masterIndex: interfaceIndex(e.bridge), peerName: e.ifName, peerMac: e.mac, peerNetnsFd: nsFd, mtu: e.mtu })
+  } finally {
+    closeFd(nsFd)
+  }
+  // A container reaching its own published port comes back through the same bridge port.
+  setHairpin(interfaceIndex(e.hostIf))
   inNetns(e.netns, () =>
     withNetdev((s) => {
       s.address(e.ifName, parseIp(e.ip), e.prefix)
       s.up(e.ifName)
       if (e.defaultRoute) s.defaultRoute(parseIp(e.gateway))
+      // after `up`: the kernel refuses a route through a device that is down
+      if (e.ip6) s.address6(e.ifName, parseIp6(e.ip6), e.prefix6!)
+      if (e.ip6 && e.defaultRoute6) s.defaultRoute6(e.ifName, parseIp6(e.gateway6!))
     }),
   )
 }
 
 /** Live disconnect: deleting the host side removes the container's interface too. */
 export async function detachVeth(hostIf: string): Promise<void> {
-  if (interfaceExists(hostIf)) await ipBatch([`link del ${hostIf}`])
+  if (interfaceExists(hostIf)) deleteLink(hostIf)
 }
 
 /** A sandbox's loopback, up as Docker leaves it. */

@@ -1,14 +1,20 @@
-// berth's nftables table: publishing (DNAT through verdict-free maps keyed by address, protocol
-// and port), masquerade, isolation between networks. The table is derived state: `sync` rewrites
-// it whole from the engine's records in one atomic transaction (daemon start, network create and
+// berth's nftables tables: publishing (DNAT through verdict-free maps keyed by address, protocol
+// and port), masquerade, isolation between networks. The tables are derived state: `sync` rewrites
+// them whole from the engine's records in one atomic transaction (daemon start, network create and
 // remove); a container's ports are element inserts and deletes, never new rules.
-import { run } from '../sys/exec.js'
+//
+// `ip <table>` carries IPv4; `ip6 <table>` (same name) masquerades the IPv6 subnets of --ipv6
+// networks and isolates networks as the ip table does. Ports are published over IPv4 only.
+import { existsSync } from 'node:fs'
+import { nftApply } from '../sys/nftables.js'
 import { log } from '../lib/log.js'
 import { syncForwardAccepts } from './forward-accept.js'
 
 export interface FirewallNetwork {
   bridge: string
   subnet: string
+  /** --ipv6 networks: the IPv6 subnet */
+  subnet6?: string
   internal: boolean
 }
 
@@ -33,7 +39,44 @@ const key = (p: FirewallPort) => (p.hostIp ? `${p.hostIp} . ${p.proto} . ${p.hos
 const element = (p: FirewallPort) => `${key(p)} : ${p.ip} . ${p.port}`
 const mapOf = (p: FirewallPort) => (p.hostIp ? 'pub_addr' : 'pub_any')
 
-/** The whole table as an `nft -f` script that replaces any previous version atomically. */
+/** Both tables as one `nft -f` script that replaces any previous version atomically. */
+export function renderTables(table: string, s: FirewallState, opts: { ipv6: boolean }): string {
+  return renderTable(table, s) + (opts.ipv6 ? renderTable6(table, s) : '')
+}
+
+/** Isolation, as the forward chains of both families apply it. */
+function forwardRules(s: FirewallState): string[] {
+  const q2 = (n: FirewallNetwork) => q(n.bridge)
+  const internal = s.networks
+    .filter((n) => n.internal)
+    .flatMap((n) => [`    iifname ${q2(n)} oifname != ${q2(n)} drop`, `    oifname ${q2(n)} iifname != ${q2(n)} drop`])
+  const isolation = s.networks.map((n) => `    iifname ${q2(n)} oifname != ${q2(n)} oifname @bridges drop`)
+  return [...internal, '    ct status dnat accept', ...isolation]
+}
+
+/** The ip6 table: masquerade of --ipv6 subnets going out of other interfaces, and isolation. */
+export function renderTable6(table: string, s: FirewallState): string {
+  const elements = s.networks.length ? ` elements = { ${s.networks.map((n) => q(n.bridge)).join(', ')} };` : ''
+  const masq = s.networks.filter((n) => n.subnet6 && !n.internal).map((n) => `    ip6 saddr ${n.subnet6} oifname != ${q(n.bridge)} masquerade`)
+  return [
+    `add table ip6 ${table}`,
+    `delete table ip6 ${table}`,
+    `table ip6 ${table} {`,
+    `  set bridges { type ifname;${elements} }`,
+    '  chain postrouting {',
+    '    type nat hook postrouting priority srcnat; policy accept;',
+    ...masq,
+    '  }',
+    '  chain forward {',
+    '    type filter hook forward priority filter; policy accept;',
+    ...forwardRules(s),
+    '  }',
+    '}',
+    '',
+  ].join('\n')
+}
+
+/** The ip table as an `nft -f` script that replaces any previous version atomically. */
 export function renderTable(table: string, s: FirewallState): string {
   const elements = (items: string[]) => (items.length ? ` elements = { ${items.join(', ')} };` : '')
   const bridges = s.networks.map((n) => q(n.bridge))
@@ -44,10 +87,6 @@ export function renderTable(table: string, s: FirewallState): string {
   // through the host. With br_netfilter the packet is bridged, not routed (no input interface
   // here), so the source subnet says it.
   const hairpin = s.networks.map((n) => `    ct status dnat ip saddr ${n.subnet} oifname ${q(n.bridge)} masquerade`)
-  const internal = s.networks
-    .filter((n) => n.internal)
-    .flatMap((n) => [`    iifname ${q(n.bridge)} oifname != ${q(n.bridge)} drop`, `    oifname ${q(n.bridge)} iifname != ${q(n.bridge)} drop`])
-  const isolation = s.networks.map((n) => `    iifname ${q(n.bridge)} oifname != ${q(n.bridge)} oifname @bridges drop`)
   return [
     `add table ip ${table}`,
     `delete table ip ${table}`,
@@ -76,9 +115,7 @@ export function renderTable(table: string, s: FirewallState): string {
     '  }',
     '  chain forward {',
     '    type filter hook forward priority filter; policy accept;',
-    ...internal,
-    '    ct status dnat accept',
-    ...isolation,
+    ...forwardRules(s),
     '  }',
     '  chain guard {',
     '    type filter hook prerouting priority raw; policy accept;',
@@ -92,18 +129,25 @@ export function renderTable(table: string, s: FirewallState): string {
 
 export class Firewall {
   private queue: Promise<unknown> = Promise.resolve()
+  /** Without IPv6 in the kernel there is no ip6 family to write to. */
+  private readonly ipv6 = existsSync('/proc/sys/net/ipv6')
+  /** whether ip6tables may hold ACCEPTs of ours (saves a spawn per sync while no network has IPv6) */
+  private hasV6Accepts = false
 
   constructor(
     readonly table: string,
     private readonly state: () => FirewallState,
   ) {}
 
-  /** Rewrites the table from the engine's records (and the ACCEPTs another engine's DROP policy needs). */
+  /** Rewrites the tables from the engine's records (and the ACCEPTs another engine's DROP policy needs). */
   sync(): Promise<void> {
     return this.serial(async () => {
       const state = this.state()
-      await this.apply(renderTable(this.table, state))
-      await syncForwardAccepts(state.networks.map((n) => n.bridge))
+      await this.apply(renderTables(this.table, state, { ipv6: this.ipv6 }))
+      await syncForwardAccepts('iptables', state.networks.map((n) => n.bridge))
+      const v6 = state.networks.filter((n) => n.subnet6).map((n) => n.bridge)
+      if (this.ipv6 && (v6.length || this.hasV6Accepts)) await syncForwardAccepts('ip6tables', v6)
+      this.hasV6Accepts = v6.length > 0
     })
   }
 
@@ -121,19 +165,19 @@ export class Firewall {
         await this.apply(script)
       } catch (e) {
         log.warn('firewall element delete failed; rewriting the table', { error: String(e) })
-        await this.apply(renderTable(this.table, this.state()))
+        await this.apply(renderTables(this.table, this.state(), { ipv6: this.ipv6 }))
       }
     })
   }
 
-  /** Removes the table (tests and `--iptables=false`-like teardown). */
+  /** Removes the tables (tests and `--iptables=false`-like teardown). */
   drop(): Promise<void> {
-    return this.serial(() => this.apply(`add table ip ${this.table}\ndelete table ip ${this.table}\n`))
+    const families = this.ipv6 ? ['ip', 'ip6'] : ['ip']
+    return this.serial(() => this.apply(families.map((f) => `add table ${f} ${this.table}\ndelete table ${f} ${this.table}\n`).join('')))
   }
 
-  private async apply(script: string): Promise<void> {
-    const r = await run('nft', ['-f', '-'], { input: script })
-    if (r.code !== 0) throw new Error(`nft: ${r.stderr.trim() || `exit status ${r.code}`}`)
+  private apply(script: string): Promise<void> {
+    return nftApply(script)
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -36,6 +36,9 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (network_id, container_id),
      UNIQUE (network_id, ip)
    );`,
+  // IPv6 leases of --ipv6 networks, unique per network the same way (NULLs never collide).
+  `ALTER TABLE endpoints ADD COLUMN ip6 TEXT;
+   CREATE UNIQUE INDEX endpoints_ip6 ON endpoints (network_id, ip6);`,
 ]
 
 export function openDb(path: string): Db {

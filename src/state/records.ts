@@ -169,8 +169,10 @@ export interface NetworkRecord {
   bridge?: string
   /** bridge, host and none: made by the daemon, never removed */
   builtin?: boolean
-  /** the pool was chosen by berth, not given with --subnet (then --ip is refused, as Docker does) */
+  /** the IPv4 pool was chosen by berth, not given with --subnet (then --ip is refused, as Docker does) */
   autoSubnet?: boolean
+  /** an --ipv6 network's IPv6 pool was chosen by berth (then --ip6 is refused) */
+  autoSubnet6?: boolean
 }
 
 /** A container's settings on one network, as Docker's EndpointSettings carries them. */
@@ -190,6 +192,10 @@ export interface EndpointRecord {
   ip: string
   prefixLen: number
   gateway: string
+  /** --ipv6 networks (bridge driver): the IPv6 lease, its subnet's prefix length, the gateway */
+  ip6?: string
+  prefixLen6?: number
+  gateway6?: string
   mac: string
   /** the interface inside the container: eth0, eth1, … */
   ifName: string

@@ -1,6 +1,9 @@
 // Interface setup inside a container's network namespace through ioctl(2), so configuring a
 // sandbox's side needs no process: a socket created inside the namespace (see inNetns) only
-// sees that namespace's devices. Layouts are Linux x86_64/arm64 (`struct ifreq`, `struct rtentry`).
+// sees that namespace's devices. Layouts are Linux x86_64/arm64 (`struct ifreq`, `struct rtentry`,
+// `struct in6_ifreq`, `struct in6_rtmsg`). IPv4 goes through an AF_INET socket, IPv6 through an
+// AF_INET6 one (the family of the socket picks the protocol's ioctl handler).
+import { writeFileSync } from 'node:fs'
 import koffi from 'koffi'
 import { SysError } from './ffi.js'
 
@@ -12,6 +15,7 @@ const c = {
 }
 
 const AF_INET = 2
+const AF_INET6 = 10
 const SOCK_DGRAM_CLOEXEC = 2 | 0o2000000
 const SIOCADDRT = 0x890b
 const SIOCGIFFLAGS = 0x8913
@@ -21,6 +25,7 @@ const SIOCSIFNETMASK = 0x891c
 const IFF_UP = 1
 const RTF_UP = 1
 const RTF_GATEWAY = 2
+const SIOCGIFINDEX = 0x8933
 
 function sockaddrIn(buf: Buffer, offset: number, ip: number): void {
   buf.writeUInt16LE(AF_INET, offset)
@@ -34,17 +39,33 @@ function ifreq(name: string): Buffer {
   return buf
 }
 
+/** 16 bytes of an IPv6 address, network order. */
+function in6Addr(buf: Buffer, offset: number, ip: bigint): void {
+  buf.writeBigUInt64BE(ip >> 64n, offset)
+  buf.writeBigUInt64BE(ip & 0xffffffffffffffffn, offset + 8)
+}
+
 /** A configuration session on the current thread's network namespace. */
 export class NetdevSession {
   private readonly fd: number
+  /** the AF_INET6 socket, opened on first IPv6 use (in the same namespace) */
+  private fd6 = -1
 
   constructor() {
     this.fd = c.socket(AF_INET, SOCK_DGRAM_CLOEXEC, 0)
     if (this.fd < 0) throw new SysError('socket', koffi.errno(), 'E')
   }
 
-  private ioctl(op: string, request: number, buf: Buffer): void {
-    if (c.ioctl(this.fd, request, buf) < 0) throw new SysError(op, koffi.errno(), 'E')
+  private ioctl(op: string, request: number, buf: Buffer, fd = this.fd): void {
+    if (c.ioctl(fd, request, buf) < 0) throw new SysError(op, koffi.errno(), 'E')
+  }
+
+  private inet6(): number {
+    if (this.fd6 < 0) {
+      this.fd6 = c.socket(AF_INET6, SOCK_DGRAM_CLOEXEC, 0)
+      if (this.fd6 < 0) throw new SysError('socket AF_INET6', koffi.errno(), 'E')
+    }
+    return this.fd6
   }
 
   up(name: string): void {
@@ -73,12 +94,37 @@ export class NetdevSession {
     this.ioctl('add default route', SIOCADDRT, rt)
   }
 
+  /** Adds an IPv6 address (struct in6_ifreq: address, u32 prefix length, int ifindex). */
+  address6(name: string, ip: bigint, prefix: number): void {
+    const req = Buffer.alloc(24)
+    in6Addr(req, 0, ip)
+    req.writeUInt32LE(prefix, 16)
+    req.writeInt32LE(this.index(name), 20)
+    this.ioctl(`add IPv6 address to ${name}`, SIOCSIFADDR, req, this.inet6())
+  }
+
+  /** The IPv6 default route via `gateway` on `name` (struct in6_rtmsg; metric 0 = the kernel's 1024). */
+  defaultRoute6(name: string, gateway: bigint): void {
+    const rt = Buffer.alloc(80)
+    in6Addr(rt, 32, gateway) // rtmsg_gateway; dst and src stay :: with lengths 0
+    rt.writeUInt32LE(RTF_UP | RTF_GATEWAY, 72) // rtmsg_flags
+    rt.writeInt32LE(this.index(name), 76) // rtmsg_ifindex
+    this.ioctl('add IPv6 default route', SIOCADDRT, rt, this.inet6())
+  }
+
+  index(name: string): number {
+    const req = ifreq(name)
+    this.ioctl(`find ${name}`, SIOCGIFINDEX, req)
+    return req.readInt32LE(16)
+  }
+
   exists(name: string): boolean {
     return c.ioctl(this.fd, SIOCGIFINDEX, ifreq(name)) >= 0
   }
 
   close(): void {
     c.close(this.fd)
+    if (this.fd6 >= 0) c.close(this.fd6)
   }
 }
 
@@ -92,9 +138,20 @@ export function withNetdev<T>(fn: (s: NetdevSession) => T): T {
   }
 }
 
-const SIOCGIFINDEX = 0x8933
-
 /** Whether an interface of this name exists in the calling thread's network namespace. */
 export function interfaceExists(name: string): boolean {
   return withNetdev((s) => s.exists(name))
+}
+
+/**
+ * Writes /proc/sys/net/<path> of the calling thread's network namespace (procfs resolves net
+ * sysctls by the opening thread), synchronously so that it can run inside inNetns.
+ */
+export function setNetSysctl(path: string, value: string): void {
+  writeFileSync(`/proc/sys/net/${path}`, value)
+}
+
+/** The interface's index in the calling thread's network namespace. */
+export function interfaceIndex(name: string): number {
+  return withNetdev((s) => s.index(name))
 }

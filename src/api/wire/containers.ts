@@ -143,11 +143,11 @@ function networkSettings(c: ContainerRecord, running: boolean, view: ContainerNe
     SecondaryIPv6Addresses: null,
     EndpointID: bridge?.endpointId ?? '',
     Gateway: bridge?.gateway ?? '',
-    GlobalIPv6Address: '',
-    GlobalIPv6PrefixLen: 0,
+    GlobalIPv6Address: bridge?.ip6 ?? '',
+    GlobalIPv6PrefixLen: bridge?.prefixLen6 ?? 0,
     IPAddress: bridge?.ip ?? '',
     IPPrefixLen: bridge?.prefixLen ?? 0,
-    IPv6Gateway: '',
+    IPv6Gateway: bridge?.gateway6 ?? '',
     MacAddress: bridge?.mac ?? '',
     Networks: networksJson(c, view),
   }
@@ -179,9 +179,9 @@ function networksJson(c: ContainerRecord, view: ContainerNetworkView) {
       Gateway: ep?.gateway ?? '',
       IPAddress: ep?.ip ?? '',
       IPPrefixLen: ep?.prefixLen ?? 0,
-      IPv6Gateway: '',
-      GlobalIPv6Address: '',
-      GlobalIPv6PrefixLen: 0,
+      IPv6Gateway: ep?.gateway6 ?? '',
+      GlobalIPv6Address: ep?.ip6 ?? '',
+      GlobalIPv6PrefixLen: ep?.prefixLen6 ?? 0,
       ...(atLeast(view.version ?? '1.47', '1.44') ? { DNSNames: ep && !net.builtin ? [c.name, c.id.slice(0, 12), ...(cfg.Aliases ?? [])] : null } : {}),
     }
   }

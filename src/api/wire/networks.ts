@@ -9,7 +9,10 @@ import { untilMs } from './time.js'
 export function networkJson(n: NetworkRecord, members: Array<{ container: ContainerRecord; ep: EndpointRecord }> | undefined) {
   const containers: Record<string, unknown> = {}
   for (const { container, ep } of members ?? [])
-    containers[container.id] = { Name: container.name, EndpointID: ep.endpointId, MacAddress: ep.mac, IPv4Address: `${ep.ip}/${ep.prefixLen}`, IPv6Address: '' }
+    containers[container.id] = {
+      Name: container.name, EndpointID: ep.endpointId, MacAddress: ep.mac,
+      IPv4Address: `${ep.ip}/${ep.prefixLen}`, IPv6Address: ep.ip6 ? `${ep.ip6}/${ep.prefixLen6}` : '',
+    }
   return {
     Name: n.name,
     Id: n.id,

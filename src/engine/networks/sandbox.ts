@@ -11,10 +11,11 @@ import type { NetworkRepo } from '../../state/networks.js'
 import { attachVeth, detachVeth, loopbackUp, newHostIfName, RATE_RE, shapeVeth, type Bandwidth } from '../../network/bridge.js'
 import type { Firewall, FirewallPort } from '../../network/firewall.js'
 import { contains, firstFree, formatIp, isValidMac, macFor, parseIp } from '../../network/ipv4.js'
+import { contains6, firstFree6, formatIp6, parseIp6 } from '../../network/ipv6.js'
 import { portRequests, type PortReservations } from '../../network/ports.js'
 import { isUniqueViolation } from '../../state/containers.js'
 import { newId } from '../../lib/ids.js'
-import { primaryPool } from './create.js'
+import { primaryPool, primaryPool6 } from './create.js'
 import type { NetworkRegistry } from './registry.js'
 
 /** Drivers other than bridge (CNI plugins) plug in here. */
@@ -48,7 +49,27 @@ export function orderedNetworks(deps: SandboxDeps, c: ContainerRecord): Array<[N
 
 const hasInterface = (n: NetworkRecord) => n.driver !== 'host' && n.driver !== 'null'
 
-/** Leases an address on `net` for container `c` (the caller's own --ip when given). Synchronous: one transaction. */
+/** The IPv6 part of a lease on an --ipv6 network (the caller's own --ip6 when given); inside lease's transaction. */
+function lease6(deps: SandboxDeps, net: NetworkRecord, cfg: EndpointConfig): Pick<EndpointRecord, 'ip6' | 'prefixLen6' | 'gateway6'> {
+  const pool = primaryPool6(net)
+  if (!pool) return {}
+  const taken = new Set(deps.repo.leasedIps6(net.id).map(parseIp6))
+  taken.add(pool.gateway)
+  pool.reserved.forEach((r) => taken.add(r))
+  let ip: bigint | undefined
+  const wanted = cfg.IPAMConfig?.IPv6Address
+  if (wanted) {
+    ip = parseIp6(wanted)
+    if (!contains6(pool.subnet, ip)) throw invalid(`no configured subnet or ip-range contain the IP address ${wanted}`)
+    if (taken.has(ip) || ip === pool.subnet.base) throw new BerthError('forbidden', `Address already in use: ${wanted} on network ${net.name}`)
+  } else {
+    ip = firstFree6(pool.subnet, taken, pool.range)
+    if (ip === undefined) throw new BerthError('forbidden', `no available IPv6 addresses on network ${net.name}`)
+  }
+  return { ip6: formatIp6(ip), prefixLen6: pool.subnet.prefix, gateway6: formatIp6(pool.gateway) }
+}
+
+/** Leases an address on `net` for container `c` (the caller's own --ip when given), and one IPv6 address on an --ipv6 network. Synchronous: one transaction. */
 export function lease(deps: SandboxDeps, net: NetworkRecord, c: ContainerRecord, cfg: EndpointConfig, ifName: string): EndpointRecord {
   const pool = primaryPool(net)
   if (!pool) throw invalid(`network ${net.name} has no IPv4 pool`)
@@ -75,6 +96,7 @@ export function lease(deps: SandboxDeps, net: NetworkRecord, c: ContainerRecord,
       ip: formatIp(ip),
       prefixLen: pool.subnet.prefix,
       gateway: formatIp(pool.gateway),
+      ...lease6(deps, net, cfg),
       mac,
       ifName,
     }
@@ -105,12 +127,21 @@ export function bandwidthOf(net: NetworkRecord, labels: Record<string, string> |
   return { ingress: pick(BANDWIDTH_INGRESS), egress: pick(BANDWIDTH_EGRESS) }
 }
 
+/** Which default routes an endpoint carries: the first non-internal network of each family has them. */
+export interface DefaultRoutes {
+  v4: boolean
+  v6: boolean
+}
+
 /** Brings an endpoint's interface up inside the sandbox; on failure the lease is returned. */
-export async function plug(deps: SandboxDeps, net: NetworkRecord, ep: EndpointRecord, netns: string, defaultRoute: boolean, bw: Bandwidth = {}): Promise<EndpointRecord> {
+export async function plug(deps: SandboxDeps, net: NetworkRecord, ep: EndpointRecord, netns: string, routes: DefaultRoutes, bw: Bandwidth = {}): Promise<EndpointRecord> {
   try {
     if (net.driver === 'bridge') {
       const mtu = Number(net.options['com.docker.network.driver.mtu']) || undefined
-      await attachVeth({ netns, bridge: net.bridge!, hostIf: ep.hostIf!, ifName: ep.ifName, mac: ep.mac, ip: ep.ip, prefix: ep.prefixLen, gateway: ep.gateway, mtu, defaultRoute })
+      await attachVeth({
+        netns, bridge: net.bridge!, hostIf: ep.hostIf!, ifName: ep.ifName, mac: ep.mac, ip: ep.ip, prefix: ep.prefixLen, gateway: ep.gateway, mtu,
+        defaultRoute: routes.v4, ip6: ep.ip6, prefix6: ep.prefixLen6, gateway6: ep.gateway6, defaultRoute6: routes.v6,
+      })
       if (bw.ingress || bw.egress) await shapeVeth({ hostIf: ep.hostIf!, ifName: ep.ifName, netns }, bw)
       return ep
     }
@@ -125,6 +156,13 @@ export async function plug(deps: SandboxDeps, net: NetworkRecord, ep: EndpointRe
     if (net.driver === 'bridge' && ep.hostIf) await detachVeth(ep.hostIf).catch(() => undefined)
     throw e
   }
+}
+
+/** The default routes `ep` on `net` carries, given the endpoints the sandbox has already. */
+export function defaultRoutesFor(deps: SandboxDeps, net: NetworkRecord, ep: EndpointRecord, others: readonly EndpointRecord[]): DefaultRoutes {
+  if (net.internal) return { v4: false, v6: false }
+  const routed = others.filter((o) => o.networkId !== ep.networkId && deps.registry.get(o.networkId)?.internal === false)
+  return { v4: routed.length === 0, v6: !!ep.ip6 && !routed.some((o) => o.ip6) }
 }
 
 /** Takes an endpoint down (live disconnect or teardown) and returns its lease. */
@@ -161,12 +199,9 @@ export async function setup(deps: SandboxDeps, c: ContainerRecord): Promise<stri
   try {
     loopbackUp(netns)
     const eps: EndpointRecord[] = []
-    let routed = false
     for (const [net, cfg] of orderedNetworks(deps, c).filter(([n]) => hasInterface(n))) {
       const ep = lease(deps, net, c, cfg, `eth${eps.length}`)
-      const defaultRoute: boolean = !routed && !net.internal
-      eps.push(await plug(deps, net, ep, netns, defaultRoute, bandwidthOf(net, c.config.Labels, cfg)))
-      routed ||= defaultRoute
+      eps.push(await plug(deps, net, ep, netns, defaultRoutesFor(deps, net, ep, eps), bandwidthOf(net, c.config.Labels, cfg)))
     }
     const reqs = portRequests(
       c.hostConfig.PortBindings as Parameters<typeof portRequests>[0],

@@ -16,9 +16,10 @@ import { PortReservations, portRequests } from '../../network/ports.js'
 import { DnsServer, type DnsResolver } from '../../network/dns/server.js'
 import { hostsFile, resolvConf } from '../../network/etc-files.js'
 import { formatCidr, parseCidr, parseIp, pickSubnet, formatIp, type Cidr } from '../../network/ipv4.js'
-import { buildNetwork, primaryPool, subnetsOf, type NetworkCreateRequest } from './create.js'
+import { contains6, formatCidr6, formatIp6, isIpv6, parseIp6 } from '../../network/ipv6.js'
+import { buildNetwork, primaryPool, primaryPool6, subnetsOf, type NetworkCreateRequest } from './create.js'
 import { NetworkRegistry } from './registry.js'
-import { bandwidthOf, firewallPorts, lease, netnsPath, orderedNetworks, plug, publishingEndpoint, setup, teardown, unplug, type EndpointDriver, type SandboxDeps } from './sandbox.js'
+import { bandwidthOf, defaultRoutesFor, firewallPorts, lease, netnsPath, orderedNetworks, plug, publishingEndpoint, setup, teardown, unplug, type EndpointDriver, type SandboxDeps } from './sandbox.js'
 import { linkEnv, linkHostsLine, parseLinks } from './links.js'
 
 export interface NetworkOptions {
@@ -216,7 +217,9 @@ export class NetworkService {
         let i = 0
         while (used.has(`eth${i}`)) i++
         const ep = lease(this.sandbox, n, c, cfg, `eth${i}`)
-        await plug(this.sandbox, n, ep, netns, false, bandwidthOf(n, c.config.Labels, cfg))
+        // The IPv4 default route stays where it is; a first IPv6 network brings the IPv6 one.
+        const routes = { v4: false, v6: defaultRoutesFor(this.sandbox, n, ep, this.repo.endpointsFor(c.id)).v6 }
+        await plug(this.sandbox, n, ep, netns, routes, bandwidthOf(n, c.config.Labels, cfg))
       }
       c.networks = { ...(c.networks ?? {}), [n.id]: cfg }
       this.containers.save(c)
@@ -293,7 +296,8 @@ export class NetworkService {
     const out: EndpointConfig = {}
     if (cfg.Aliases?.length) out.Aliases = cfg.Aliases
     if (cfg.Links?.length) out.Links = cfg.Links
-    if (cfg.IPAMConfig?.IPv4Address) out.IPAMConfig = { IPv4Address: cfg.IPAMConfig.IPv4Address }
+    const { IPv4Address, IPv6Address } = cfg.IPAMConfig ?? {}
+    if (IPv4Address || IPv6Address) out.IPAMConfig = { ...(IPv4Address ? { IPv4Address } : {}), ...(IPv6Address ? { IPv6Address } : {}) }
     if (cfg.MacAddress) out.MacAddress = cfg.MacAddress
     if (cfg.DriverOpts && Object.keys(cfg.DriverOpts).length) out.DriverOpts = cfg.DriverOpts
     return out
@@ -310,7 +314,15 @@ export class NetworkService {
       if (!(addr >= pool.subnet.base && addr < pool.subnet.base + 2 ** (32 - pool.subnet.prefix)))
         throw invalid(`no configured subnet or ip-range contain the IP address ${ip}`)
     }
-    if (cfg.IPAMConfig?.IPv6Address) throw new BerthError('not-implemented', 'IPv6 addresses are not supported by berth yet')
+    const ip6 = cfg.IPAMConfig?.IPv6Address
+    if (ip6) {
+      // Go's rule: not unspecified, and not an IPv4(-mapped) address
+      if (!isIpv6(ip6) || parseIp6(ip6) === 0n || parseIp6(ip6) >> 32n === 0xffffn) throw invalid(`invalid IPv6 address: ${ip6}`)
+      const pool = primaryPool6(n)
+      // Docker's words for a network without a user-given IPv6 subnet, IPv6 or not
+      if (!pool || n.builtin || n.autoSubnet6) throw invalid('user specified IP address is supported only when connecting to networks with user configured subnets')
+      if (!contains6(pool.subnet, parseIp6(ip6))) throw invalid(`no configured subnet or ip-range contain the IP address ${ip6}`)
+    }
     if (cfg.MacAddress && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(cfg.MacAddress)) throw invalid(`invalid MAC address: ${cfg.MacAddress}`)
   }
 
@@ -345,7 +357,7 @@ export class NetworkService {
     return {
       netns,
       env,
-      hosts: this.hostsFor(c, eps.map((e) => e.ip), linkLines),
+      hosts: this.hostsFor(c, ownAddresses(eps), linkLines),
       resolvConf: this.resolvFor(c, hostResolv, false, embedded ? formatIp(primaryPool(embedded)!.gateway) : undefined),
     }
   }
@@ -382,7 +394,7 @@ export class NetworkService {
         const ep = t && (t.id === c.id ? mine : this.endpointFor(bridgeId!, t.id))
         return t && ep ? [linkHostsLine(l, t, ep.ip)] : []
       })
-      const ips = this.repo.endpointsFor(other.id).map((e) => e.ip)
+      const ips = ownAddresses(this.repo.endpointsFor(other.id))
       // In place: the running container has this very inode bind-mounted.
       await writeFile(this.opts.hostsPathOf(other.id), this.hostsFor(other, ips, lines)).catch(() => undefined)
     }
@@ -396,7 +408,7 @@ export class NetworkService {
       if (ip === 'host-gateway') ip = this.defaultGateway() ?? ip
       return `${ip}\t${name}`
     })
-    return hostsFile({ hostname: c.config.Hostname, domainname: c.config.Domainname, ips: ips.slice(0, 1), extra: [...extra, ...linkLines] })
+    return hostsFile({ hostname: c.config.Hostname, domainname: c.config.Domainname, ips, extra: [...extra, ...linkLines] })
   }
 
   private resolvFor(c: ContainerRecord, hostResolv: string, hostNetwork: boolean, embedded: string | undefined): string {
@@ -466,7 +478,11 @@ export class NetworkService {
     const pool = primaryPool(n)
     if (!pool || !n.bridge) return
     const mtu = Number(n.options['com.docker.network.driver.mtu']) || undefined
-    await ensureBridge({ name: n.bridge, gateway: formatIp(pool.gateway), prefix: pool.subnet.prefix, mtu: mtu === 1500 ? undefined : mtu })
+    const pool6 = primaryPool6(n)
+    await ensureBridge({
+      name: n.bridge, gateway: formatIp(pool.gateway), prefix: pool.subnet.prefix, mtu: mtu === 1500 ? undefined : mtu,
+      ...(pool6 ? { gateway6: formatIp6(pool6.gateway), prefix6: pool6.subnet.prefix } : {}),
+    })
   }
 
   private async listenDns(n: NetworkRecord): Promise<void> {
@@ -479,7 +495,10 @@ export class NetworkService {
     const networks = this.registry
       .all()
       .filter((n) => n.driver === 'bridge' && n.bridge && primaryPool(n))
-      .map((n) => ({ bridge: n.bridge!, subnet: formatCidr(primaryPool(n)!.subnet), internal: n.internal }))
+      .map((n) => {
+        const pool6 = primaryPool6(n)
+        return { bridge: n.bridge!, subnet: formatCidr(primaryPool(n)!.subnet), internal: n.internal, ...(pool6 ? { subnet6: formatCidr6(pool6.subnet) } : {}) }
+      })
     const ports = this.containers
       .all()
       .filter((c) => isRunning(c) && c.ports?.length)
@@ -515,7 +534,7 @@ export class NetworkService {
             if (l.alias.toLowerCase() !== name) continue
             const t = this.findContainer(l.target)
             const ep = t && this.endpointFor(net.id, t.id)
-            if (ep) return [ep.ip]
+            if (ep) return addressesOf(ep)
           }
         for (const net of nets) {
           // `name.network` names a container on that network only.
@@ -527,7 +546,7 @@ export class NetworkService {
               const c = this.containers.get(e.containerId)
               return c && (namesOf(c, net).includes(name) || (bare !== undefined && namesOf(c, net).includes(bare)))
             })
-            .map((e) => e.ip)
+            .flatMap(addressesOf)
           if (ips.length) return ips
         }
         return undefined
@@ -536,7 +555,7 @@ export class NetworkService {
         const { n, asker } = askerOf(client, server)
         if (!n) return undefined
         for (const net of visibleNetworks(n, asker)) {
-          const ep = this.repo.endpointsOf(net.id).find((e) => e.ip === ip)
+          const ep = this.repo.endpointsOf(net.id).find((e) => e.ip === ip || e.ip6 === ip)
           const c = ep && this.containers.get(ep.containerId)
           if (c) return `${c.name}.${net.name}`
         }
@@ -550,6 +569,12 @@ export class NetworkService {
     }
   }
 }
+
+/** Both addresses of an endpoint: what the embedded DNS answers for its names. */
+const addressesOf = (ep: EndpointRecord): string[] => (ep.ip6 ? [ep.ip, ep.ip6] : [ep.ip])
+
+/** The hosts-file addresses of a container's own name: its first endpoint's, as Docker writes them. */
+const ownAddresses = (eps: readonly EndpointRecord[]): string[] => (eps[0] ? addressesOf(eps[0]) : [])
 
 function bipPool(bip: string): { Subnet: string; Gateway: string } {
   const m = /^([0-9.]+)\/(\d+)$/.exec(bip)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import {
   buildQuery, buildResponse, DnsFormatError, encodeName, normalizeName, parseMessage, parseQuery, Rcode,
-  readHeader, reverseAddress, TTL, Type, UDP_MAX_SIZE, withId, type Query,
+  readHeader, reverseAddress, reverseAddress6, TTL, Type, UDP_MAX_SIZE, withId, type Query,
 } from './message.js'
 
 const header = (id: number, qdcount: number, flags = 0x0100) => {
@@ -93,6 +93,13 @@ test('reverseAddress reads in-addr.arpa names only', () => {
   }
 })
 
+test('reverseAddress6 reads ip6.arpa names of 32 nibbles only', () => {
+  assert.equal(reverseAddress6('b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa'), '2001:db8::567:89ab')
+  assert.equal(reverseAddress6('2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.D.F.IP6.ARPA.'), 'fd00:1::2')
+  for (const n of ['1.0.0.2.ip6.arpa', 'g.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.d.f.ip6.arpa', '4.3.2.1.in-addr.arpa', 'web'])
+    assert.equal(reverseAddress6(n), undefined, n)
+})
+
 const query = (name: string, type: number, id = 0x1234, rd = true): Query => parseQuery(buildQuery(id, name, type, { rd }))
 
 test('an A answer: our records, authoritative, question echoed in the client\'s case', () => {
@@ -109,6 +116,14 @@ test('an A answer: our records, authoritative, question echoed in the client\'s 
     { name: 'Web.MyNet', type: Type.A, class: 1, ttl: TTL, data: '172.18.0.2' },
     { name: 'Web.MyNet', type: Type.A, class: 1, ttl: 600, data: '172.18.0.3' },
   ])
+})
+
+test('an AAAA answer carries 16 bytes, read back in canonical form', () => {
+  const raw = buildResponse(query('web', Type.AAAA), { answers: [{ type: 'AAAA', address: 'FD00:1:0:0::2' }], authoritative: true })
+  const msg = parseMessage(raw)
+  assert.deepEqual(msg.answers, [{ name: 'web', type: Type.AAAA, class: 1, ttl: TTL, data: 'fd00:1::2' }])
+  assert.deepEqual([...raw.subarray(-16)], [0xfd, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2])
+  assert.equal(raw.readUInt16BE(raw.length - 18), 16, 'rdlength')
 })
 
 test('a PTR answer carries the name', () => {
@@ -154,6 +169,7 @@ test('answers beyond maxSize are dropped and TC is set', () => {
 
 test('a bad address from the resolver is an error, not a corrupt record', () => {
   assert.throws(() => buildResponse(query('x', Type.A), { answers: [{ type: 'A', address: 'fd00::1' }] }), /not an IPv4 address/)
+  assert.throws(() => buildResponse(query('x', Type.AAAA), { answers: [{ type: 'AAAA', address: '10.0.0.1' }] }), /not an IPv6 address/)
 })
 
 test('withId changes only the ID, on a copy', () => {

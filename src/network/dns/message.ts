@@ -8,6 +8,7 @@
 // compression pointer must point before the name it continues, so a cycle cannot loop.
 import { isIPv4 } from 'node:net'
 import { BerthError } from '../../lib/errors.js'
+import { formatIp6, isIpv6, parseIp6 } from '../ipv6.js'
 
 export const HEADER_SIZE = 12
 /** Largest UDP answer a client without EDNS accepts; larger answers are truncated (TC). */
@@ -48,12 +49,12 @@ export interface Question { name: string; type: number; class: number }
 
 export interface Query { header: Header; questions: Question[] }
 
-/** `data` is the dotted address for A, the name for PTR/CNAME/NS, else the raw rdata. */
+/** `data` is the dotted address for A, the canonical text for AAAA, the name for PTR/CNAME/NS, else the raw rdata. */
 export interface ResourceRecord { name: string; type: number; class: number; ttl: number; data: string | Uint8Array }
 
 export interface Message extends Query { answers: ResourceRecord[] }
 
-export type Answer = { type: 'A'; address: string } | { type: 'PTR'; name: string }
+export type Answer = { type: 'A'; address: string } | { type: 'AAAA'; address: string } | { type: 'PTR'; name: string }
 
 export function readHeader(msg: Uint8Array): Header {
   if (msg.length < HEADER_SIZE) throw new DnsFormatError(`${msg.length} bytes, shorter than a header`)
@@ -95,6 +96,7 @@ export function parseMessage(msg: Uint8Array): Message {
     need(msg, at + 10, rdlength, query.header)
     const rdata = msg.subarray(at + 10, at + 10 + rdlength)
     const data = type === Type.A && rdlength === 4 ? Array.from(rdata).join('.')
+      : type === Type.AAAA && rdlength === 16 ? formatIp6(Buffer.from(rdata).readBigUInt64BE(0) << 64n | Buffer.from(rdata).readBigUInt64BE(8))
       : type === Type.PTR || type === Type.CNAME || type === Type.NS ? readName(msg, at + 10, query.header).name
         : Uint8Array.from(rdata)
     answers.push({ name: name.name, type, class: view.readUInt16BE(at + 2), ttl: view.readUInt32BE(at + 4), data })
@@ -179,6 +181,14 @@ export function reverseAddress(name: string): string | undefined {
   return isIPv4(ip) && ip === [m[4], m[3], m[2], m[1]].join('.') ? ip : undefined
 }
 
+/** The 32 nibbles of an `ip6.arpa` name (least significant first) → the address; undefined for any other name. */
+export function reverseAddress6(name: string): string | undefined {
+  const m = /^((?:[0-9a-f]\.){32})ip6\.arpa$/.exec(normalizeName(name))
+  if (!m) return undefined
+  const hex = m[1]!.split('.').slice(0, 32).reverse().join('')
+  return formatIp6(BigInt(`0x${hex}`))
+}
+
 /** Wire form of a presentation name; a trailing dot is optional. */
 export function encodeName(name: string): Buffer {
   const out: number[] = []
@@ -249,11 +259,17 @@ function writeAnswer(a: Answer): Buffer {
   if (a.type === 'A') {
     if (!isIPv4(a.address)) throw new BerthError('invalid', `DNS A record: ${JSON.stringify(a.address)} is not an IPv4 address`)
     rdata = Buffer.from(a.address.split('.').map(Number))
+  } else if (a.type === 'AAAA') {
+    if (!isIpv6(a.address)) throw new BerthError('invalid', `DNS AAAA record: ${JSON.stringify(a.address)} is not an IPv6 address`)
+    const ip = parseIp6(a.address)
+    rdata = Buffer.alloc(16)
+    rdata.writeBigUInt64BE(ip >> 64n, 0)
+    rdata.writeBigUInt64BE(ip & 0xffffffffffffffffn, 8)
   } else {
     rdata = encodeName(a.name)
   }
   const fixed = Buffer.alloc(10)
-  fixed.writeUInt16BE(a.type === 'A' ? Type.A : Type.PTR, 0)
+  fixed.writeUInt16BE(Type[a.type], 0)
   fixed.writeUInt16BE(Class.IN, 2)
   fixed.writeUInt32BE(TTL, 4)
   fixed.writeUInt16BE(rdata.length, 8)

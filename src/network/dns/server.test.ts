@@ -19,6 +19,7 @@ const records: Record<string, string[]> = {
   web: ['172.18.0.2'],
   'db.mynet': ['172.18.0.3', '172.18.0.4'],
   v6only: [],
+  dual: ['172.18.0.5', 'fd00:1::5'],
   many: Array.from({ length: 40 }, (_, i) => `172.18.1.${i}`),
 }
 
@@ -35,7 +36,7 @@ const resolver: DnsResolver = {
   },
   reverse(ip, client, server) {
     calls.push(['reverse', ip, client, server])
-    return ip === '172.18.0.2' ? 'web.mynet' : undefined
+    return ip === '172.18.0.2' ? 'web.mynet' : ip === 'fd00:1::5' ? 'dual.mynet' : undefined
   },
   upstreams(client, server) {
     calls.push(['upstreams', client, server])
@@ -189,6 +190,18 @@ test('AAAA and other types of a known name: NOERROR with no answers', async () =
     assert.deepEqual(m.answers, [])
     assert.deepEqual(m.questions, [{ name, type, class: 1 }])
   }
+  assert.deepEqual(forwarded, [])
+})
+
+test('a name with both families: A gets the IPv4 address, AAAA the IPv6 one, ANY both; PTR in ip6.arpa', async () => {
+  const data = (m: Message) => m.answers.map((a) => `${a.type} ${String(a.data)}`)
+  assert.deepEqual(data(await ask('dual', Type.A)), ['1 172.18.0.5'])
+  assert.deepEqual(data(await ask('dual', Type.AAAA)), ['28 fd00:1::5'])
+  assert.deepEqual(data(await ask('dual', Type.ANY)), ['1 172.18.0.5', '28 fd00:1::5'])
+  const ptr = await ask('5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.d.f.ip6.arpa', Type.PTR)
+  assert.equal(ptr.header.aa, true)
+  assert.deepEqual(data(ptr), ['12 dual.mynet'])
+  assert.deepEqual(calls.find((c) => c[0] === 'reverse'), ['reverse', 'fd00:1::5', HOME, HOME])
   assert.deepEqual(forwarded, [])
 })
 

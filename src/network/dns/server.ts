@@ -1,4 +1,4 @@
-// The embedded DNS server of user-defined networks: answers the names the resolver knows (A, PTR)
+// The embedded DNS server of user-defined networks: answers the names the resolver knows (A, AAAA, PTR)
 // and forwards everything else to the upstreams the resolver names, over UDP, relaying their answer
 // as is. Each listening address has one UDP socket and one TCP listener (2-byte length framing,
 // RFC 1035 4.2.2) on the same port; clients retry over TCP when an answer comes back truncated.
@@ -13,13 +13,17 @@ import { BerthError, within } from '../../lib/errors.js'
 import { log } from '../../lib/log.js'
 import {
   buildResponse, Class, DnsFormatError, normalizeName, OPCODE_QUERY, parseQuery, Rcode, readHeader,
-  reverseAddress, Type, UDP_MAX_SIZE, withId, type Answer, type Header, type Query, type ResponseOptions,
+  reverseAddress, reverseAddress6, Type, UDP_MAX_SIZE, withId, type Answer, type Header, type Query, type ResponseOptions,
 } from './message.js'
 
 export interface DnsResolver {
-  /** A records for `name` as seen by the client at `client` querying us on `server` (our listening IP). undefined = not a name we know. */
+  /**
+   * The addresses of `name` as seen by the client at `client` querying us on `server` (our
+   * listening IP): IPv4 ones answer A queries, IPv6 ones (canonical text) AAAA. undefined = not a
+   * name we know.
+   */
   lookup(name: string, client: string, server: string): string[] | undefined
-  /** PTR: the name for an IPv4 address, or undefined. */
+  /** PTR: the name for an address (IPv4 dotted, or IPv6 in canonical text), or undefined. */
   reverse(ip: string, client: string, server: string): string | undefined
   /** Where to forward names we do not know (IPv4 addresses, port 53). [] = answer SERVFAIL, never forward. */
   upstreams(client: string, server: string): string[]
@@ -178,7 +182,7 @@ export class DnsServer {
     const q = query.questions[0]!
     if (q.class !== Class.IN && q.class !== Class.ANY) return undefined
     const name = normalizeName(q.name)
-    const ip = q.type === Type.PTR ? reverseAddress(name) : undefined
+    const ip = q.type === Type.PTR ? reverseAddress(name) ?? reverseAddress6(name) : undefined
     if (ip !== undefined) {
       const host = this.resolver.reverse(ip, client, server)
       return host === undefined ? undefined : [{ type: 'PTR', name: host }]
@@ -187,7 +191,9 @@ export class DnsServer {
     if (addresses === undefined) return undefined
     // A known name with no record of the asked type is NOERROR with no answers (not NXDOMAIN),
     // so the client's resolver does not give up on its A query.
-    return q.type === Type.A || q.type === Type.ANY ? addresses.map((address) => ({ type: 'A', address })) : []
+    const of = (type: 'A' | 'AAAA') => addresses.filter((a) => (type === 'A' ? net.isIPv4(a) : net.isIPv6(a))).map((address): Answer => ({ type, address }))
+    if (q.type === Type.ANY) return [...of('A'), ...of('AAAA')]
+    return q.type === Type.A ? of('A') : q.type === Type.AAAA ? of('AAAA') : []
   }
 
   private recursion({ client, server }: Context): Pick<ResponseOptions, 'recursionAvailable'> {
