@@ -49,6 +49,25 @@ export function orderedNetworks(deps: SandboxDeps, c: ContainerRecord): Array<[N
 
 const hasInterface = (n: NetworkRecord) => n.driver !== 'host' && n.driver !== 'null'
 
+/** The caller's own address when it asked for one (free and inside the subnet), else the first free one. */
+function chooseAddress<T>(
+  family: 'IPv4' | 'IPv6',
+  net: NetworkRecord,
+  wanted: string | undefined,
+  taken: ReadonlySet<T>,
+  ops: { parse(text: string): T; inSubnet(ip: T): boolean; firstFree(): T | undefined },
+): T {
+  if (wanted) {
+    const ip = ops.parse(wanted)
+    if (!ops.inSubnet(ip)) throw invalid(`no configured subnet or ip-range contain the IP address ${wanted}`)
+    if (taken.has(ip)) throw new BerthError('forbidden', `Address already in use: ${wanted} on network ${net.name}`)
+    return ip
+  }
+  const ip = ops.firstFree()
+  if (ip === undefined) throw new BerthError('forbidden', `no available ${family} addresses on network ${net.name}`)
+  return ip
+}
+
 /** The IPv6 part of a lease on an --ipv6 network (the caller's own --ip6 when given); inside lease's transaction. */
 function lease6(deps: SandboxDeps, net: NetworkRecord, cfg: EndpointConfig): Pick<EndpointRecord, 'ip6' | 'prefixLen6' | 'gateway6'> {
   const pool = primaryPool6(net)
@@ -56,16 +75,12 @@ function lease6(deps: SandboxDeps, net: NetworkRecord, cfg: EndpointConfig): Pic
   const taken = new Set(deps.repo.leasedIps6(net.id).map(parseIp6))
   taken.add(pool.gateway)
   pool.reserved.forEach((r) => taken.add(r))
-  let ip: bigint | undefined
-  const wanted = cfg.IPAMConfig?.IPv6Address
-  if (wanted) {
-    ip = parseIp6(wanted)
-    if (!contains6(pool.subnet, ip)) throw invalid(`no configured subnet or ip-range contain the IP address ${wanted}`)
-    if (taken.has(ip) || ip === pool.subnet.base) throw new BerthError('forbidden', `Address already in use: ${wanted} on network ${net.name}`)
-  } else {
-    ip = firstFree6(pool.subnet, taken, pool.range)
-    if (ip === undefined) throw new BerthError('forbidden', `no available IPv6 addresses on network ${net.name}`)
-  }
+  taken.add(pool.subnet.base) // the subnet-router anycast address
+  const ip = chooseAddress('IPv6', net, cfg.IPAMConfig?.IPv6Address, taken, {
+    parse: parseIp6,
+    inSubnet: (x) => contains6(pool.subnet, x),
+    firstFree: () => firstFree6(pool.subnet, taken, pool.range),
+  })
   return { ip6: formatIp6(ip), prefixLen6: pool.subnet.prefix, gateway6: formatIp6(pool.gateway) }
 }
 
@@ -77,16 +92,11 @@ export function lease(deps: SandboxDeps, net: NetworkRecord, c: ContainerRecord,
     const taken = new Set(deps.repo.leasedIps(net.id).map(parseIp))
     taken.add(pool.gateway)
     pool.reserved.forEach((r) => taken.add(r))
-    let ip: number | undefined
-    const wanted = cfg.IPAMConfig?.IPv4Address
-    if (wanted) {
-      ip = parseIp(wanted)
-      if (!contains(pool.subnet, ip)) throw invalid(`no configured subnet or ip-range contain the IP address ${wanted}`)
-      if (taken.has(ip)) throw new BerthError('forbidden', `Address already in use: ${wanted} on network ${net.name}`)
-    } else {
-      ip = firstFree(pool.subnet, taken, pool.range)
-      if (ip === undefined) throw new BerthError('forbidden', `no available IPv4 addresses on network ${net.name}`)
-    }
+    const ip = chooseAddress('IPv4', net, cfg.IPAMConfig?.IPv4Address, taken, {
+      parse: parseIp,
+      inSubnet: (x) => contains(pool.subnet, x),
+      firstFree: () => firstFree(pool.subnet, taken, pool.range),
+    })
     const mac = cfg.MacAddress || macFor(ip)
     if (!isValidMac(mac)) throw invalid(`invalid MAC address: ${mac}`)
     const ep: EndpointRecord = {

@@ -5,7 +5,6 @@ import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { removeNetns } from '../../sys/netns.js'
 import { BerthError, invalid } from '../../lib/errors.js'
 import { log } from '../../lib/log.js'
-import { newId } from '../../lib/ids.js'
 import type { Db } from '../../state/db.js'
 import { NetworkRepo } from '../../state/networks.js'
 import type { ContainerRecord, DockerConfig, DockerHostConfig, EndpointConfig, EndpointRecord, NetworkRecord } from '../../state/records.js'
@@ -13,14 +12,19 @@ import type { EventBus } from '../events.js'
 import { deleteBridge, ensureBridge } from '../../network/bridge.js'
 import { Firewall, type FirewallState } from '../../network/firewall.js'
 import { PortReservations, portRequests } from '../../network/ports.js'
-import { DnsServer, type DnsResolver } from '../../network/dns/server.js'
+import { DnsServer } from '../../network/dns/server.js'
 import { hostsFile, resolvConf } from '../../network/etc-files.js'
-import { formatCidr, parseCidr, parseIp, pickSubnet, formatIp, type Cidr } from '../../network/ipv4.js'
+import { formatCidr, parseIp, formatIp } from '../../network/ipv4.js'
 import { contains6, formatCidr6, formatIp6, isIpv6, parseIp6 } from '../../network/ipv6.js'
-import { buildNetwork, primaryPool, primaryPool6, subnetsOf, type NetworkCreateRequest } from './create.js'
+import { buildNetwork, primaryPool, primaryPool6, type NetworkCreateRequest } from './create.js'
 import { NetworkRegistry } from './registry.js'
-import { bandwidthOf, defaultRoutesFor, firewallPorts, lease, netnsPath, orderedNetworks, plug, publishingEndpoint, setup, teardown, unplug, type EndpointDriver, type SandboxDeps } from './sandbox.js'
+import { bandwidthOf, defaultRoutesFor, firewallPorts, lease, netnsPath, plug, publishingEndpoint, setup, teardown, unplug, type EndpointDriver, type SandboxDeps } from './sandbox.js'
 import { linkEnv, linkHostsLine, parseLinks } from './links.js'
+import { isRunning, isUserBridge, linksOf, type ContainerView } from './view.js'
+import { embeddedDns, addressesOf } from './dns-answers.js'
+import { ensureBuiltins, hostRoutes } from './builtins.js'
+
+export type { ContainerView } from './view.js'
 
 export interface NetworkOptions {
   /** the default bridge's device (dockerd --bridge) */
@@ -38,16 +42,6 @@ export interface NetworkOptions {
   cni?: EndpointDriver & { pluginExists(type: string): boolean; check(n: NetworkRecord): void }
 }
 
-/** What the network service reads of containers. */
-export interface ContainerView {
-  all(): ContainerRecord[]
-  get(id: string): ContainerRecord | undefined
-  resolve(ref: string): ContainerRecord
-  find(ref: string): ContainerRecord | undefined
-  save(c: ContainerRecord): void
-  locked<T>(id: string, fn: () => Promise<T>): Promise<T>
-}
-
 /** What a run gets from its sandbox. */
 export interface RunNetwork {
   /** the pinned namespace to join; undefined for host mode and container:X */
@@ -57,9 +51,6 @@ export interface RunNetwork {
   resolvConf?: string
 }
 
-const linksOf = (hc: DockerHostConfig) => (hc.Links as string[] | null | undefined) ?? []
-const isRunning = (c: ContainerRecord | undefined) => !!c && (c.state.status === 'running' || c.state.status === 'paused')
-const isUserBridge = (n: NetworkRecord) => n.driver === 'bridge' && !n.builtin
 
 export class NetworkService {
   readonly registry: NetworkRegistry
@@ -80,14 +71,24 @@ export class NetworkService {
     this.registry = new NetworkRegistry(this.repo)
     this.firewall = new Firewall(opts.table, () => this.firewallState())
     this.sandbox = { registry: this.registry, repo: this.repo, firewall: this.firewall, ports: this.ports, netnsDir: opts.netnsDir, cni: opts.cni }
-    this.dns = new DnsServer(this.resolver())
+    this.dns = new DnsServer(
+      embeddedDns({
+        registry: this.registry,
+        repo: this.repo,
+        containers,
+        upstreams: (asker) => {
+          const dns = (asker?.hostConfig.Dns as string[] | undefined) ?? []
+          return dns.length ? dns : (this.opts.dnsUpstreams ?? this.hostUpstreams)
+        },
+      }),
+    )
   }
 
   /** Daemon start: built-in networks, bridges, the firewall table and DNS listeners. */
   async init(): Promise<void> {
     const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '')
     this.hostUpstreams = hostResolv.split('\n').map((l) => /^\s*nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/.exec(l)?.[1]).filter((x): x is string => !!x)
-    await this.ensureBuiltins()
+    await ensureBuiltins(this.registry, this.repo, this.opts)
     // One broken network (its bridge name taken by another device meanwhile) must not keep the
     // daemon down; its containers fail to start with the reason instead.
     for (const n of this.registry.all())
@@ -430,50 +431,6 @@ export class NetworkService {
 
   // ---- internals ----
 
-  private async ensureBuiltins(): Promise<void> {
-    const have = (name: string) => this.registry.find(name)
-    const base = { created: new Date().toISOString(), internal: false, attachable: false, ipv6: false, labels: {}, builtin: true }
-    if (!have('none')) this.registry.insert({ ...base, id: newId(), name: 'none', driver: 'null', options: {}, ipam: { Driver: 'default', Options: null, Config: [] } })
-    if (!have('host')) this.registry.insert({ ...base, id: newId(), name: 'host', driver: 'host', options: {}, ipam: { Driver: 'default', Options: null, Config: [] } })
-    const existing = have('bridge')
-    const wanted = this.opts.bip ? bipPool(this.opts.bip) : undefined
-    if (existing) {
-      const pool = existing.ipam.Config[0]
-      const changed = existing.bridge !== this.opts.bridge || (wanted && (pool?.Subnet !== wanted.Subnet || pool?.Gateway !== wanted.Gateway))
-      if (!changed) return
-      if (this.repo.endpointsOf(existing.id).length > 0) {
-        log.warn('the default bridge settings changed but containers use it; keeping the old ones until they stop')
-        return
-      }
-      this.registry.remove(existing.id)
-      if (existing.bridge && existing.bridge !== this.opts.bridge) await deleteBridge(existing.bridge).catch(() => undefined)
-    }
-    const others = this.registry.all()
-    let pool = wanted
-    if (!pool) {
-      const chosen = pickSubnet([...subnetsOf(others), ...(await hostRoutes())])
-      if (!chosen) throw new BerthError('internal', 'no free private subnet for the default bridge; set one with --bip')
-      pool = { Subnet: formatCidr(chosen), Gateway: formatIp(chosen.base + 1) }
-    }
-    const options: Record<string, string> = {
-      'com.docker.network.bridge.default_bridge': 'true',
-      'com.docker.network.bridge.enable_icc': 'true',
-      'com.docker.network.bridge.enable_ip_masquerade': 'true',
-      'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',
-      'com.docker.network.bridge.name': this.opts.bridge,
-      'com.docker.network.driver.mtu': String(this.opts.mtu ?? 1500),
-    }
-    this.registry.insert({
-      ...base,
-      id: existing?.id ?? newId(),
-      name: 'bridge',
-      driver: 'bridge',
-      options,
-      ipam: { Driver: 'default', Options: null, Config: [pool] },
-      bridge: this.opts.bridge,
-    })
-  }
-
   private async ensureBridgeOf(n: NetworkRecord): Promise<void> {
     const pool = primaryPool(n)
     if (!pool || !n.bridge) return
@@ -505,96 +462,9 @@ export class NetworkService {
       .flatMap((c) => firewallPorts(c.ports!, publishingEndpoint(this.sandbox, this.repo.endpointsFor(c.id))))
     return { networks, ports }
   }
-
-  /**
-   * The embedded DNS server's view: the asker is the container holding the client address on the
-   * network the query arrived at; it sees the names of every user-defined network it is on, and
-   * its own --link aliases, and nothing else.
-   */
-  private resolver(): DnsResolver {
-    const networkAt = (server: string) =>
-      this.registry.all().find((n) => isUserBridge(n) && primaryPool(n) && formatIp(primaryPool(n)!.gateway) === server)
-    const askerOf = (client: string, server: string) => {
-      const n = networkAt(server)
-      const ep = n && this.repo.endpointsOf(n.id).find((e) => e.ip === client)
-      return { n, asker: ep ? this.containers.get(ep.containerId) : undefined }
-    }
-    const visibleNetworks = (n: NetworkRecord, asker: ContainerRecord | undefined) =>
-      asker ? Object.keys(asker.networks ?? {}).map((id) => this.registry.get(id)).filter((x): x is NetworkRecord => !!x && isUserBridge(x)) : [n]
-    const namesOf = (c: ContainerRecord, n: NetworkRecord) =>
-      [c.name, c.id.slice(0, 12), ...(c.networks?.[n.id]?.Aliases ?? [])].map((x) => x.toLowerCase())
-    return {
-      lookup: (name, client, server) => {
-        const { n, asker } = askerOf(client, server)
-        if (!n) return undefined
-        const nets = visibleNetworks(n, asker)
-        // --link target:alias on a user network: an alias only the linking container sees.
-        for (const net of nets)
-          for (const l of parseLinks(asker?.networks?.[net.id]?.Links ?? (asker ? linksOf(asker.hostConfig) : []))) {
-            if (l.alias.toLowerCase() !== name) continue
-            const t = this.findContainer(l.target)
-            const ep = t && this.endpointFor(net.id, t.id)
-            if (ep) return addressesOf(ep)
-          }
-        for (const net of nets) {
-          // `name.network` names a container on that network only.
-          const suffix = `.${net.name.toLowerCase()}`
-          const bare = name.endsWith(suffix) ? name.slice(0, -suffix.length) : undefined
-          const ips = this.repo
-            .endpointsOf(net.id)
-            .filter((e) => {
-              const c = this.containers.get(e.containerId)
-              return c && (namesOf(c, net).includes(name) || (bare !== undefined && namesOf(c, net).includes(bare)))
-            })
-            .flatMap(addressesOf)
-          if (ips.length) return ips
-        }
-        return undefined
-      },
-      reverse: (ip, client, server) => {
-        const { n, asker } = askerOf(client, server)
-        if (!n) return undefined
-        for (const net of visibleNetworks(n, asker)) {
-          const ep = this.repo.endpointsOf(net.id).find((e) => e.ip === ip || e.ip6 === ip)
-          const c = ep && this.containers.get(ep.containerId)
-          if (c) return `${c.name}.${net.name}`
-        }
-        return undefined
-      },
-      upstreams: (client, server) => {
-        const dns = (askerOf(client, server).asker?.hostConfig.Dns as string[] | undefined) ?? []
-        if (dns.length) return dns
-        return this.opts.dnsUpstreams ?? this.hostUpstreams
-      },
-    }
-  }
 }
 
-/** Both addresses of an endpoint: what the embedded DNS answers for its names. */
-const addressesOf = (ep: EndpointRecord): string[] => (ep.ip6 ? [ep.ip, ep.ip6] : [ep.ip])
 
 /** The hosts-file addresses of a container's own name: its first endpoint's, as Docker writes them. */
 const ownAddresses = (eps: readonly EndpointRecord[]): string[] => (eps[0] ? addressesOf(eps[0]) : [])
 
-function bipPool(bip: string): { Subnet: string; Gateway: string } {
-  const m = /^([0-9.]+)\/(\d+)$/.exec(bip)
-  if (!m) throw invalid(`invalid --bip: ${bip}`)
-  const subnet = parseCidr(bip)
-  return { Subnet: formatCidr(subnet), Gateway: m[1]! }
-}
-
-/** The destinations routed from berthd's namespace (a new subnet must not shadow them). */
-async function hostRoutes(): Promise<Cidr[]> {
-  const text = await readFile('/proc/net/route', 'utf8').catch(() => '')
-  // Destination and Mask are the kernel's little-endian hex words.
-  const word = (hex: string) => Buffer.from(hex, 'hex').readUInt32BE(0)
-  const swapped = (hex: string) => Buffer.from(hex, 'hex').reverse().readUInt32BE(0)
-  return text
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length >= 8 && /^[0-9A-F]{8}$/i.test(f[1]!) && word(f[7]!) !== 0)
-    .map((f) => ({ base: swapped(f[1]!), prefix: popcount(word(f[7]!)) }))
-}
-
-const popcount = (n: number) => n.toString(2).replace(/0/g, '').length
