@@ -85,6 +85,19 @@ for (const [cli, ports] of [['berth', [8000, 8001]], ['docker', [8100, 8101]]] a
       ok(['network', 'rm', n('backend'), n('frontend')])
     })
 
+    test('--link on a user network: accepted before its target exists, an alias only the linker sees', () => {
+      ok(['network', 'create', n('ln')])
+      ok(['run', '-d', '--name', n('linker'), '--network', n('ln'), '--link', `${n('later')}:db`, 'busybox', 'sleep', '600'])
+      assert.notEqual(d[cli](['exec', n('linker'), 'nslookup', 'db']).code, 0, 'nothing to resolve yet')
+      ok(['run', '-d', '--name', n('later'), '--network', n('ln'), 'busybox', 'sleep', '600'])
+      const ip = ok(['inspect', '-f', `{{(index .NetworkSettings.Networks "${n('ln')}").IPAddress}}`, n('later')]).trim()
+      assert.match(ok(['exec', n('linker'), 'nslookup', 'db']), new RegExp(`Address: ${ip.replace(/\./g, '\\.')}`))
+      ok(['run', '-d', '--name', n('other'), '--network', n('ln'), 'busybox', 'sleep', '600'])
+      assert.notEqual(d[cli](['exec', n('other'), 'nslookup', 'db']).code, 0, 'the alias is the linker\'s own')
+      ok(['rm', '-f', n('linker'), n('later'), n('other')])
+      ok(['network', 'rm', n('ln')])
+    })
+
     test('legacy links give variables and a hosts entry, updated when the target comes back elsewhere', () => {
       ok(['run', '-d', '--name', n('ldb'), '-e', 'SECRET=s3', '--expose', '5432', 'busybox', 'sleep', '600'])
       const ip = () => ok(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', n('ldb')]).trim()

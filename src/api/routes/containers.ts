@@ -25,7 +25,8 @@ export function containerRoutes(engine: Engine): Route[] {
       pattern: '/containers/json',
       handler: async ({ query, version }) => {
         const filters = parseFilters(query.get('filters'))
-        let list = matchContainers(cs.list(), filters, imageMatches)
+        const networksOf = (c: Parameters<typeof engine.networks.viewOf>[0]) => engine.networks.viewOf(c).networks.flatMap(({ net }) => [net.name, net.id])
+        let list = matchContainers(cs.list(), filters, imageMatches, networksOf)
         if (!boolParam(query, 'all') && !filters.status && !filters.exited) list = list.filter((c) => c.state.status === 'running' || c.state.status === 'paused')
         list.sort((a, b) => Date.parse(b.created) - Date.parse(a.created) || (a.id < b.id ? 1 : -1))
         const limit = intParam(query, 'limit')

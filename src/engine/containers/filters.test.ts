@@ -45,3 +45,15 @@ test('filters: bad keys and values are refused', () => {
   assert.throws(() => parseFilters('{nope'), /invalid filter/)
   assert.deepEqual(parseFilters('{"status":{"running":true}}'), { status: ['running'] })
 })
+
+test('filters: publish matches the container ports a run publishes; network takes names and IDs', () => {
+  const web = { ...rec('1a', 'web'), ports: [{ proto: 'tcp', containerPort: 80, hostIp: '', hostPort: 8000 }] } as ContainerRecord
+  const dns = { ...rec('2b', 'dns'), ports: [{ proto: 'udp', containerPort: 53, hostIp: '', hostPort: 5353 }] } as ContainerRecord
+  const pick = (f: Record<string, string[]>) => matchContainers([web, dns], f, () => false, (c) => (c.name === 'web' ? ['backend', 'abc123'] : ['bridge'])).map((c) => c.name)
+  assert.deepEqual(pick({ publish: ['80'] }), ['web'])
+  assert.deepEqual(pick({ publish: ['80/udp'] }), [])
+  assert.deepEqual(pick({ publish: ['50-60/udp'] }), ['dns'])
+  assert.deepEqual(pick({ network: ['backend'] }), ['web'])
+  assert.deepEqual(pick({ network: ['abc123'] }), ['web'])
+  assert.throws(() => pick({ publish: ['x'] }), /invalid filter 'publish=x'/)
+})

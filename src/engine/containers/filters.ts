@@ -27,6 +27,8 @@ export function matchContainers(
   all: ContainerRecord[],
   filters: Filters,
   imageMatches: (ref: string, imageId: string) => boolean,
+  /** names and IDs of the networks a container belongs to */
+  networksOf: (c: ContainerRecord) => string[] = (c) => [networkName(c)],
 ): ContainerRecord[] {
   for (const k of Object.keys(filters)) if (!KEYS.has(k)) throw invalid(`invalid filter '${k}'`)
   for (const s of filters.status ?? []) if (!STATUSES.has(s)) throw invalid(`invalid filter 'status=${s}'`)
@@ -53,17 +55,25 @@ export function matchContainers(
         const ref = byRef(v)
         return !!ref && created(c) > created(ref)
       }) &&
-      any('network', (v) => networkName(c) === v) &&
+      any('network', (v) => networksOf(c).includes(v)) &&
       any('expose', (v) => Object.keys(c.config.ExposedPorts ?? {}).some((p) => p === v || p === `${v}/tcp`)) &&
-      // berth has no published ports, volumes, health checks or swarm tasks yet: they match what
-      // Docker's would match for a container without them.
-      any('publish', () => false) &&
+      any('publish', (v) => publishes(c, v)) &&
+      // berth has no volumes, health checks or swarm tasks yet: they match what Docker's would
+      // match for a container without them.
       any('volume', () => false) &&
       any('health', (v) => v === 'none') &&
       any('is-task', (v) => v === 'false') &&
       any('isolation', (v) => v === 'default' || v === '')
     )
   })
+}
+
+/** `publish=80`, `80/udp` or `8000-8080/tcp`: a container port published by the current run. */
+function publishes(c: ContainerRecord, v: string): boolean {
+  const [range = '', proto = 'tcp'] = v.split('/')
+  const [lo, hi = lo] = range.split('-').map(Number)
+  if (lo === undefined || Number.isNaN(lo) || Number.isNaN(hi)) throw invalid(`invalid filter 'publish=${v}'`)
+  return (c.ports ?? []).some((p) => p.proto === proto && p.containerPort >= lo && p.containerPort <= hi!)
 }
 
 /** The network a container is on, by the name Docker reports (`bridge` for the default). */
