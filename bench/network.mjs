@@ -185,7 +185,7 @@ try {
   row('    teardown (nft element delete + unpin)', ms('teardownPort'), 'ms')
   row('    setup + teardown', totalPort, 'ms', verdict(totalPort <= 15))
   row('  steps: createNetns + loopbackUp', ms('netns'), 'ms')
-  row('    attachVeth (ip -batch + ioctls)', ms('veth'), 'ms')
+  row('    attachVeth (rtnetlink + ioctls)', ms('veth'), 'ms')
   row('    nft element add / delete', ms('nftAdd'), 'ms', ` / ${ms('nftDelete').toFixed(1)} ms`)
   row('    no-op `ip -batch` / `nft -f` (process start alone)', ms('ipNoop'), 'ms', ` / ${ms('nftNoop').toFixed(1)} ms`)
   row('    after teardown, until the kernel has freed the veth', ms('vethGone'), 'ms', '  (asynchronous, not in teardown)')
