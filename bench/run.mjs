@@ -3,6 +3,7 @@
 //   1. `run --rm --network none busybox true` (docker CLI → berthd) vs raw `runc run`
 //   2. `exec <running> true` (docker CLI → berthd) vs raw `runc exec`
 //   3. `berth --version` vs bare `node -e 0`
+//   4. `run --rm -v vol:/data busybox true` vs the same run without -v (within 10%)
 // With a Docker engine on /var/run/docker.sock, the same docker CLI workloads against it too.
 // berthd runs in a network namespace of the bench's own (bench/lib.mjs): its bridge and firewall
 // table never reach the machine's.
@@ -62,6 +63,15 @@ try {
     N,
   )
 
+  // a named volume costs a prepare and a bind mount; busybox has no /data, so nothing to copy up
+  const v = await measure(
+    {
+      plain: () => docker(['run', '--rm', '--network', 'none', 'busybox', 'true']),
+      volume: () => docker(['run', '--rm', '--network', 'none', '-v', 'bench-vol:/data', 'busybox', 'true']),
+    },
+    N,
+  )
+
   console.log(`berth benchmarks — ${N} interleaved runs each, medians`)
   line('run --rm --network none busybox true: raw runc run', r.runc)
   line('  docker CLI → berthd', r.berth, r.runc, 3)
@@ -69,6 +79,8 @@ try {
   else console.log('  (no Docker engine running: install docker.io and start dockerd to compare)')
   line('exec <running> true: raw runc exec', e.runc)
   line('  docker CLI → berthd', e.berth, e.runc, 2.5)
+  line('run --rm --network none busybox true (berthd)', v.plain)
+  line('  with -v bench-vol:/data', v.volume, v.plain, 1.1)
   line('CLI start-up: node -e 0', s.node)
   line('  berth --version', s.berth, s.node, 1.3)
 } finally {

@@ -8,7 +8,7 @@ export interface Entry {
   name: string
   description: string
   load?: Loader
-  /** Management commands (`container`, `image`, `network`, `system`) hold their own table. */
+  /** Management commands (`container`, `image`, `network`, `system`, `volume`) hold their own table. */
   sub?: readonly Entry[]
   aliases?: readonly string[]
 }
@@ -58,6 +58,11 @@ const networkDisconnect: Loader = () => m(import('./commands/network-disconnect.
 const networkLs: Loader = () => m(import('./commands/network-ls.js'))
 const networkPrune: Loader = () => m(import('./commands/network-prune.js'))
 const networkRm: Loader = () => m(import('./commands/network-rm.js'))
+const inspectVolume: Loader = () => import('./commands/inspect.js').then((x) => x.inspectCommand('volume'))
+const volumeCreate: Loader = () => m(import('./commands/volume-create.js'))
+const volumeLs: Loader = () => m(import('./commands/volume-ls.js'))
+const volumePrune: Loader = () => m(import('./commands/volume-prune.js'))
+const volumeRm: Loader = () => m(import('./commands/volume-rm.js'))
 
 const containerCommands: readonly Entry[] = [
   { name: 'attach', description: 'Attach local standard input, output, and error streams to a running container', load: attach },
@@ -106,6 +111,14 @@ const networkCommands: readonly Entry[] = [
   { name: 'rm', description: 'Remove one or more networks', load: networkRm, aliases: ['remove'] },
 ]
 
+const volumeCommands: readonly Entry[] = [
+  { name: 'create', description: 'Create a volume', load: volumeCreate },
+  { name: 'inspect', description: 'Display detailed information on one or more volumes', load: inspectVolume },
+  { name: 'ls', description: 'List volumes', load: volumeLs, aliases: ['list'] },
+  { name: 'prune', description: 'Remove unused local volumes', load: volumePrune },
+  { name: 'rm', description: 'Remove one or more volumes', load: volumeRm, aliases: ['remove'] },
+]
+
 const systemCommands: readonly Entry[] = [
   { name: 'events', description: 'Get real time events from the server', load: events },
   { name: 'info', description: 'Display system-wide information', load: info },
@@ -123,6 +136,7 @@ export const commands: readonly Entry[] = [
   { name: 'image', description: 'Manage images', sub: imageCommands },
   { name: 'network', description: 'Manage networks', sub: networkCommands },
   { name: 'system', description: 'Manage berth', sub: systemCommands },
+  { name: 'volume', description: 'Manage volumes', sub: volumeCommands },
   { name: 'events', description: systemCommands[0]!.description, load: events },
   { name: 'attach', description: containerCommands[0]!.description, load: attach },
   { name: 'completion', description: 'Generate the autocompletion script for the specified shell', load: completion },

@@ -7,6 +7,7 @@ import { Images } from './images.js'
 import { Networks } from './networks.js'
 import { System } from './system.js'
 import { Transport } from './transport.js'
+import { Volumes } from './volumes.js'
 
 export { ApiError, ConnectError } from './errors.js'
 export { resolveHost, DEFAULT_HOST, type Host } from './host.js'
@@ -17,6 +18,7 @@ export class Client {
   readonly containers: Containers
   readonly images: Images
   readonly networks: Networks
+  readonly volumes: Volumes
   readonly exec: Execs
   readonly system: System
 
@@ -25,6 +27,7 @@ export class Client {
     this.containers = new Containers(this.transport)
     this.images = new Images(this.transport)
     this.networks = new Networks(this.transport)
+    this.volumes = new Volumes(this.transport)
     this.exec = new Execs(this.transport)
     this.system = new System(this.transport)
   }

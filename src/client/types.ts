@@ -160,3 +160,33 @@ export interface NetworkCreateResponse {
 export interface NetworkPruneResponse {
   NetworksDeleted: string[] | null
 }
+
+/** Docker's volume.Volume (GET /volumes entries, GET /volumes/{name}, POST /volumes/create). */
+export interface Volume {
+  Name: string
+  Driver: string
+  Mountpoint: string
+  CreatedAt?: string
+  Labels: Record<string, string> | null
+  Scope: string
+  Options: Record<string, string> | null
+  Status?: Record<string, unknown>
+  UsageData?: { Size: number; RefCount: number } | null
+}
+
+export interface VolumeCreateBody {
+  Name?: string
+  Driver?: string
+  DriverOpts?: Record<string, string>
+  Labels?: Record<string, string>
+}
+
+export interface VolumeListResponse {
+  Volumes: Volume[] | null
+  Warnings: string[] | null
+}
+
+export interface VolumePruneResponse {
+  VolumesDeleted: string[] | null
+  SpaceReclaimed: number
+}

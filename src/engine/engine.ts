@@ -19,6 +19,11 @@ import type { HostFacts } from './containers/deps.js'
 import { NetworkService } from './networks/service.js'
 import { CniDriver } from './networks/cni-driver.js'
 import { containerDirs } from './containers/rootfs.js'
+import { VolumeRepo } from '../state/volumes.js'
+import { VolumeService } from './volumes/service.js'
+import { realVolumeHost } from './volumes/host.js'
+import type { VolumeRecord } from './volumes/types.js'
+import type { ContainerRecord } from '../state/records.js'
 
 export interface EngineOptions {
   dataRoot: string
@@ -37,6 +42,10 @@ export interface EngineOptions {
   dnsUpstreams?: string[]
 }
 
+/** The containers whose record mounts the volume, running or not: Docker's in-use rule. */
+const volumeUsers = (all: ContainerRecord[], name: string) =>
+  all.filter((c) => c.mounts?.some((m) => m.Type === 'volume' && m.Name === name))
+
 export class Engine {
   private constructor(
     readonly paths: Paths,
@@ -45,6 +54,7 @@ export class Engine {
     readonly images: ImageService,
     readonly containers: ContainerService,
     readonly networks: NetworkService,
+    readonly volumes: VolumeService,
     private readonly exits: ExitWatcher,
     readonly startedAt: Date,
   ) {}
@@ -89,6 +99,14 @@ export class Engine {
       events,
     )
     await networks.init()
+    const volumes = new VolumeService({
+      repo: new VolumeRepo<VolumeRecord>(db),
+      root: paths.volumes,
+      host: realVolumeHost,
+      usersOf: (name) => volumeUsers(store.all(), name).map((c) => c.id),
+      emit: (e) => events.emit(e),
+    })
+    await volumes.init()
     const containers = new ContainerService({
       store,
       images,
@@ -99,10 +117,11 @@ export class Engine {
       waiters: new ExitWaiters(),
       host,
       network: networks,
+      volumes,
     })
 
     const exits = new ExitWatcher(paths.exits)
-    const engine = new Engine(paths, db, events, images, containers, networks, exits, new Date())
+    const engine = new Engine(paths, db, events, images, containers, networks, volumes, exits, new Date())
     await reconcile(containers.deps, (id, code) => containers.onExit(id, code))
     await networks.reconcile()
     exits.on('exit', (id, code) => {
@@ -125,6 +144,9 @@ export class Engine {
   async close(): Promise<void> {
     this.exits.stop()
     await this.networks.close()
+    // a device volume stays mounted for the containers that keep running with it (live-restore)
+    const running = this.containers.list().filter((c) => c.state.status === 'running' || c.state.status === 'paused')
+    this.volumes.close((name) => volumeUsers(running, name).length > 0)
     this.db.close()
     // The cgroup parent is removed once no container uses it (rmdir fails otherwise).
     const parent = this.containers.deps.host.cgroupParent

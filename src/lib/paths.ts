@@ -12,6 +12,8 @@ export interface Paths {
   layers: string
   /** Per-container persistent dirs: containers/<id>/{upper,work,merged,hostname,hosts,resolv.conf,ctr.log} */
   containers: string
+  /** Volumes of the local driver: volumes/<name>/_data */
+  volumes: string
   /** Scratch space on the same filesystem as layers, for atomic renames into place. */
   tmp: string
   /** runc's --root */
@@ -36,6 +38,7 @@ export function paths(dataRoot: string, execRoot: string): Paths {
     blobs: join(dataRoot, 'blobs'),
     layers: join(dataRoot, 'layers'),
     containers: join(dataRoot, 'containers'),
+    volumes: join(dataRoot, 'volumes'),
     tmp: join(dataRoot, 'tmp'),
     runcRoot: join(execRoot, 'runc'),
     run: join(execRoot, 'c'),

@@ -39,6 +39,11 @@ const MIGRATIONS: string[] = [
   // IPv6 leases of --ipv6 networks, unique per network the same way (NULLs never collide).
   `ALTER TABLE endpoints ADD COLUMN ip6 TEXT;
    CREATE UNIQUE INDEX endpoints_ip6 ON endpoints (network_id, ip6);`,
+  // Volumes of the local driver, by name (a volume has no ID).
+  `CREATE TABLE volumes (
+     name TEXT PRIMARY KEY,
+     record TEXT NOT NULL
+   );`,
 ]
 
 export function openDb(path: string): Db {

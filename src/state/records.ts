@@ -92,6 +92,26 @@ export interface ContainerRecord {
   networks?: Record<string, EndpointConfig>
   /** Ports published by the current run, with the host ports chosen; empty when not running. */
   ports?: PortMapping[]
+  /** Volumes, binds and tmpfs mounts, in Docker's MountPoint shape (inspect's `Mounts`). */
+  mounts?: MountPoint[]
+}
+
+/** Docker's MountPoint: one entry of a container's `Mounts`. */
+export interface MountPoint {
+  Type: string // 'volume' | 'bind' | 'tmpfs'
+  Name?: string
+  Source: string
+  Destination: string
+  Driver?: string
+  Mode: string
+  RW: boolean
+  Propagation: string
+  /** engine-only, never sent: copy the image's content into the volume at the next start if it is empty */
+  copyData?: boolean
+  /** engine-only: an anonymous volume this container created (`rm -v` and `--rm` remove it) */
+  ownsVolume?: boolean
+  /** engine-only: a tmpfs mount's options (size=…, mode=…) */
+  tmpfsOptions?: string[]
 }
 
 /** An image: its OCI config kept verbatim, plus the layers it stands on. */

@@ -14,7 +14,7 @@ import tar from 'tar-stream'
 import { BerthError } from '../lib/errors.js'
 import { decompressed } from './decompress.js'
 import { DigestStream } from './digest.js'
-import { cleanName, ensureParents, existingInside } from './safe-path.js'
+import { chmodNoFollow, cleanName, ensureParents, existingInside, pinParents, removeTreePinned } from './safe-path.js'
 
 export const WHITEOUT_PREFIX = '.wh.'
 export const OPAQUE_WHITEOUT = '.wh..wh..opq'
@@ -36,6 +36,22 @@ export interface UnpackOptions {
    * root). Absent for image archives: only files, directories and symlinks, owned by us.
    */
   layer?: NodeOps
+  /** `docker cp -a`: keep the archive's owners (without it, new entries belong to the caller, root). */
+  keepOwners?: Pick<NodeOps, 'lchown'>
+  /** Refuse to replace a directory with a non-directory or the reverse (docker cp). */
+  noOverwriteDirNonDir?: boolean
+  /**
+   * Where an entry goes when it is not simply under `root` (docker cp into a directory that has
+   * mounts below it): the root and the components within it. Both come from the caller.
+   */
+  route?: (parts: readonly string[]) => { root: string; parts: string[] }
+  /**
+   * The tree may change while we write (a running container's root): parents are walked by
+   * descriptor and modes set without following links (safe-path.ts pinParents).
+   */
+  pinned?: boolean
+  /** How an entry is named in error messages (docker cp: its container path). */
+  describe?: (parts: readonly string[]) => string
 }
 
 export interface UnpackResult {
@@ -56,14 +72,15 @@ export const makedev = (major: number, minor: number): bigint =>
   ((BigInt(major) & 0xfffff000n) << 32n) | ((BigInt(major) & 0xfffn) << 8n) |
   ((BigInt(minor) & 0xffffff00n) << 12n) | (BigInt(minor) & 0xffn)
 
-async function removeExisting(path: string, keepDir: boolean): Promise<void> {
+async function removeExisting(path: string, keepDir: boolean, pinned = false): Promise<void> {
   const st = await lstat(path).catch(() => undefined)
   if (!st) return
   if (keepDir && st.isDirectory()) return
+  if (pinned && st.isDirectory()) return removeTreePinned(posix.dirname(path), posix.basename(path))
   await rm(path, { recursive: true, force: true })
 }
 
-interface DirTimes { path: string; mtime: Date }
+interface DirTimes { root: string; parts: string[]; mtime: Date }
 
 class Extractor {
   size = 0
@@ -72,41 +89,53 @@ class Extractor {
   constructor(private readonly root: string, private readonly opts: UnpackOptions) {}
 
   async entry(h: Header, body: Body): Promise<void> {
-    const parts = cleanName(h.name)
-    const base = parts[parts.length - 1] ?? ''
+    const named = cleanName(h.name)
+    const base = named[named.length - 1] ?? ''
     if (this.opts.layer && base.startsWith(WHITEOUT_PREFIX)) {
       body.resume()
-      return this.whiteout(h, parts)
+      return this.whiteout(h, named)
     }
-    const path = await ensureParents(this.root, parts, h.name)
+    const { root, parts } = this.opts.route?.(named) ?? { root: this.root, parts: named }
+    if (!this.opts.pinned) return this.write(h, body, { root, parts, path: await ensureParents(root, parts, h.name) }, named)
+    const pin = await pinParents(root, parts, h.name, true)
+    try {
+      await this.write(h, body, { root, parts, path: pin.path }, named)
+    } finally {
+      await pin.release()
+    }
+  }
+
+  private async write(h: Header, body: Body, at: { root: string; parts: string[]; path: string }, named: string[]): Promise<void> {
+    const { root, parts, path } = at
+    if (this.opts.noOverwriteDirNonDir) await this.checkKind(path, h, named)
     switch (h.type) {
       case 'directory':
-        await removeExisting(path, true)
+        await removeExisting(path, true, this.opts.pinned)
         await mkdir(path, { mode: 0o700 }).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e })
-        this.dirTimes.push({ path, mtime: this.mtimeOf(h) })
+        this.dirTimes.push({ root, parts, mtime: this.mtimeOf(h) })
         break
       case 'file':
       case 'contiguous-file':
       case null:
       case undefined:
         if (parts.length === 0) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: a file cannot replace the root`)
-        await removeExisting(path, false)
+        await removeExisting(path, false, this.opts.pinned)
         await pipeline(body, createWriteStream(path, { flags: 'wx', mode: 0o600 }))
         this.size += h.size ?? 0
         break
       case 'symlink':
-        await removeExisting(path, false)
+        await removeExisting(path, false, this.opts.pinned)
         await symlink(h.linkname ?? '', path)
         break
       case 'link':
-        await removeExisting(path, false)
-        await link(await this.linkTarget(h), path)
+        await removeExisting(path, false, this.opts.pinned)
+        await this.hardLink(h, root, path)
         break
       case 'character-device':
       case 'block-device':
       case 'fifo':
         if (!this.opts.layer) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: device nodes are not allowed here`)
-        await removeExisting(path, false)
+        await removeExisting(path, false, this.opts.pinned)
         this.opts.layer!.mknod(path, this.nodeMode(h), h.type === 'fifo' ? 0 : makedev(h.devmajor ?? 0, h.devminor ?? 0))
         break
       default:
@@ -117,9 +146,25 @@ class Extractor {
     if (h.type !== 'link') await this.applyMetadata(path, h) // a hard link shares its target's inode
   }
 
+  private async checkKind(path: string, h: Header, parts: readonly string[]): Promise<void> {
+    const st = await lstat(path).catch(() => undefined)
+    if (!st) return
+    const name = this.opts.describe?.(parts) ?? h.name
+    const isDir = h.type === 'directory'
+    if (st.isDirectory() && !isDir) throw new BerthError('invalid', `cannot overwrite directory ${JSON.stringify(name)} with non-directory ${JSON.stringify(h.name)}`)
+    if (!st.isDirectory() && isDir) throw new BerthError('invalid', `cannot overwrite non-directory ${JSON.stringify(name)} with directory ${JSON.stringify(h.name)}`)
+  }
+
   /** Sets directory mtimes last: writing children changed them. */
   async finish(): Promise<void> {
-    for (const d of this.dirTimes.reverse()) await lutimes(d.path, d.mtime, d.mtime)
+    for (const d of this.dirTimes.reverse()) {
+      if (!this.opts.pinned) {
+        await lutimes(d.parts.length === 0 ? d.root : posix.join(d.root, ...d.parts), d.mtime, d.mtime)
+        continue
+      }
+      const pin = await pinParents(d.root, d.parts, d.parts.join('/'), false)
+      await lutimes(pin.path, d.mtime, d.mtime).finally(() => pin.release())
+    }
   }
 
   private async whiteout(h: Header, parts: string[]): Promise<void> {
@@ -139,10 +184,25 @@ class Extractor {
     this.opts.layer!.mkWhiteout(path)
   }
 
-  private async linkTarget(h: Header): Promise<string> {
-    const parts = cleanName(h.linkname ?? '')
+  private async hardLink(h: Header, root: string, path: string): Promise<void> {
+    if (!this.opts.pinned) return link(await this.linkTarget(h, root), path)
+    const target = await this.linkTarget(h, root)
+    const pin = await pinParents(root, posix.relative(root, target).split('/'), h.linkname ?? '', false)
+    try {
+      const st = await lstat(pin.path)
+      if (!st.isFile()) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: hard link target ${JSON.stringify(h.linkname)} is not a file`)
+      await link(pin.path, path)
+    } finally {
+      await pin.release()
+    }
+  }
+
+  private async linkTarget(h: Header, entryRoot: string): Promise<string> {
+    const named = cleanName(h.linkname ?? '')
+    const { root, parts } = this.opts.route?.(named) ?? { root: this.root, parts: named }
     if (parts.length === 0) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: hard link to the root`)
-    const target = await existingInside(this.root, parts, h.linkname ?? '')
+    if (root !== entryRoot) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: hard link across mounts`)
+    const target = await existingInside(root, parts, h.linkname ?? '')
     const st = await lstat(target).catch(() => undefined)
     if (!st) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: hard link target ${JSON.stringify(h.linkname)} not found`)
     if (st.isDirectory()) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: hard link to a directory`)
@@ -162,15 +222,21 @@ class Extractor {
 
   private async applyMetadata(path: string, h: Header): Promise<void> {
     const isLink = h.type === 'symlink'
-    if (this.opts.layer) {
+    const chown = this.opts.layer ?? this.opts.keepOwners
+    if (chown) {
       const uid = h.pax?.uid !== undefined ? Number(h.pax.uid) : (h.uid ?? 0)
       const gid = h.pax?.gid !== undefined ? Number(h.pax.gid) : (h.gid ?? 0)
-      this.opts.layer!.lchown(path, uid, gid)
+      chown.lchown(path, uid, gid)
+    }
+    if (this.opts.layer) {
       for (const [key, value] of Object.entries(h.pax ?? {})) {
         if (key.startsWith('SCHILY.xattr.')) this.opts.layer!.setXattr(path, key.slice('SCHILY.xattr.'.length), Buffer.from(value, 'utf8'))
       }
     }
-    if (!isLink) await chmod(path, (h.mode ?? 0o644) & 0o7777)
+    if (!isLink) {
+      if (this.opts.pinned) await chmodNoFollow(path, (h.mode ?? 0o644) & 0o7777)
+      else await chmod(path, (h.mode ?? 0o644) & 0o7777)
+    }
     if (h.type !== 'directory') {
       const mtime = this.mtimeOf(h)
       await lutimes(path, mtime, mtime)

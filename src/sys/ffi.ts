@@ -9,6 +9,7 @@ const c = {
   mknod: libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)'),
   setxattr: libc.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)'),
   getxattr: libc.func('intptr_t lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
+  listxattr: libc.func('intptr_t llistxattr(const char *path, _Out_ void *list, size_t size)'),
   strerror: libc.func('const char *strerror(int errnum)'),
   fsopen: libc.func('int fsopen(const char *fsname, unsigned int flags)'),
   fsconfig: libc.func('int fsconfig(int fd, unsigned int cmd, const char *key, const void *value, int aux)'),
@@ -78,6 +79,18 @@ export function getXattr(path: string, name: string): Buffer | undefined {
     throw new SysError(`getxattr ${name} on ${path}`, e, ERRNO_NAMES[e] ?? `E${e}`)
   }
   return buf.subarray(0, n)
+}
+
+/** The names of a path's extended attributes (the link itself for a symlink); [] when unsupported. */
+export function listXattrs(path: string): string[] {
+  const buf = Buffer.alloc(65536)
+  const n = Number(c.listxattr(path, buf, buf.length))
+  if (n < 0) {
+    const e = koffi.errno()
+    if (e === 95) return []
+    throw new SysError(`listxattr ${path}`, e, ERRNO_NAMES[e] ?? `E${e}`)
+  }
+  return buf.subarray(0, n).toString('utf8').split('\0').filter(Boolean)
 }
 
 /**

@@ -122,7 +122,7 @@ export function containerRoutes(engine: Engine): Route[] {
       method: 'DELETE',
       pattern: '/containers/{id}',
       handler: async ({ params, query }) => {
-        await cs.remove(params.id!, { force: boolParam(query, 'force') })
+        await cs.remove(params.id!, { force: boolParam(query, 'force'), volumes: boolParam(query, 'v') })
         return { status: 204, empty: true }
       },
     },

@@ -4,10 +4,10 @@ import { BerthError } from '../../lib/errors.js'
 import type { Route } from '../types.js'
 
 const PREFIXES = [
-  '/volumes', '/build', '/swarm', '/services', '/tasks', '/secrets', '/configs', '/nodes',
+  '/build', '/swarm', '/services', '/tasks', '/secrets', '/configs', '/nodes',
   '/plugins', '/session', '/distribution', '/auth', '/commit', '/system/df', '/images/search', '/grpc',
 ]
-const CONTAINER_VERBS = ['archive', 'export', 'stats', 'update']
+const CONTAINER_VERBS = ['export', 'stats', 'update']
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD'] as const
 
 export function notImplementedRoutes(): Route[] {

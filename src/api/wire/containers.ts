@@ -1,5 +1,5 @@
 // Container records → Docker's JSON: inspect (ContainerInspectResponse) and list (ContainerSummary).
-import type { ContainerRecord, ContainerState, EndpointConfig, EndpointRecord, NetworkRecord } from '../../state/records.js'
+import type { ContainerRecord, ContainerState, EndpointConfig, EndpointRecord, MountPoint, NetworkRecord } from '../../state/records.js'
 import { humanDuration } from '../../lib/human.js'
 import { atLeast } from '../version.js'
 import { join } from 'node:path'
@@ -112,7 +112,7 @@ export function inspectJson(c: ContainerRecord, ctx: InspectContext) {
         WorkDir: join(dir, 'work'),
       },
     },
-    Mounts: [],
+    Mounts: mountsJson(c),
     Config: {
       ...c.config,
       ExposedPorts: c.config.ExposedPorts ?? undefined,
@@ -188,6 +188,20 @@ function networksJson(c: ContainerRecord, view: ContainerNetworkView) {
   return out
 }
 
+/** Docker's MountPoint list; the record's engine-only fields stay inside. Binds omit Name and Driver. */
+export function mountsJson(c: ContainerRecord): MountPoint[] {
+  return (c.mounts ?? []).map((m) => ({
+    Type: m.Type,
+    ...(m.Name ? { Name: m.Name } : {}),
+    Source: m.Source,
+    Destination: m.Destination,
+    ...(m.Driver ? { Driver: m.Driver } : {}),
+    Mode: m.Mode,
+    RW: m.RW,
+    Propagation: m.Propagation,
+  }))
+}
+
 /** `Up 5 seconds`, `Exited (0) 3 minutes ago`, `Created` — Docker's list status line. */
 export function statusText(s: ContainerState, now = Date.now()): string {
   const since = (t: string) => humanDuration(now - Date.parse(t))
@@ -228,7 +242,7 @@ export function summaryJson(c: ContainerRecord, imageName: string, view: Contain
     Status: statusText(c.state),
     HostConfig: { NetworkMode: reportedNetworkMode(c.hostConfig.NetworkMode) },
     NetworkSettings: { Networks: networksJson(c, view) },
-    Mounts: [],
+    Mounts: mountsJson(c),
   }
   if (size) {
     out.SizeRw = size.rw

@@ -1,5 +1,5 @@
-// `berth inspect` (containers, then images, then networks, unless --type says which) and the
-// typed `container inspect` / `image inspect` / `network inspect`. Output: the daemon's JSON
+// `berth inspect` (containers, then images, networks, volumes, unless --type says which) and the
+// typed `container inspect` / `image inspect` / `network inspect` / `volume inspect`. Output: the daemon's JSON
 // re-indented as docker does, or the --format template applied to each object.
 import { ApiError } from '../../client/errors.js'
 import { line, StatusError, type CommandModule, type Context } from '../command.js'
@@ -8,15 +8,16 @@ import type { FlagSpec } from '../flags/parser.js'
 import { indentJson } from '../output/json-indent.js'
 import { compile } from '../output/template.js'
 
-type Kind = 'container' | 'image' | 'network'
+type Kind = 'container' | 'image' | 'network' | 'volume'
 export interface InspectOptions { refs: string[]; format?: string; size: boolean; verbose: boolean; type?: Kind }
 
 /** The kinds `berth inspect` tries, in docker's order, and how each is fetched. */
-const KINDS: readonly Kind[] = ['container', 'image', 'network']
+const KINDS: readonly Kind[] = ['container', 'image', 'network', 'volume']
 const lookup: Record<Kind, (ctx: Context, ref: string, o: InspectOptions) => Promise<string>> = {
   container: (ctx, ref, o) => ctx.client.containers.inspectRaw(ref, o.size),
   image: (ctx, ref) => ctx.client.images.inspectRaw(ref),
   network: (ctx, ref, o) => ctx.client.networks.inspectRaw(ref, { verbose: o.verbose }),
+  volume: (ctx, ref) => ctx.client.volumes.inspectRaw(ref),
 }
 
 /** docker's isErrSkippable: try the next kind. */
@@ -43,12 +44,13 @@ const USAGE: Record<Kind, string> = {
   container: 'CONTAINER [CONTAINER...]',
   image: 'IMAGE [IMAGE...]',
   network: 'NETWORK [NETWORK...]',
+  volume: 'VOLUME [VOLUME...]',
 }
 
 function inspectFlags(type?: Kind): FlagSpec[] {
   const format: FlagSpec = { long: 'format', short: 'f', kind: 'value', type: 'string', help: "Format output using a custom template: 'json' or 'TEMPLATE'" }
   const size: FlagSpec = { long: 'size', short: 's', kind: 'bool', help: 'Display total file sizes if the type is container' }
-  if (type === 'image') return [format]
+  if (type === 'image' || type === 'volume') return [format]
   if (type === 'network') return [format, { long: 'verbose', short: 'v', kind: 'bool', help: 'Verbose output for diagnostics' }]
   if (type === 'container') return [format, size]
   return [format, size, { long: 'type', kind: 'value', type: 'string', help: 'Only inspect objects of the given type' }]

@@ -1,5 +1,6 @@
-// Creating a container: resolve the image, reserve the name, prepare the directories and the
-// /etc files, insert the record as `created`. Every step pushes its undo.
+// Creating a container: resolve the image, reserve the name, decide the mounts and make their
+// volumes, prepare the directories and the /etc files, insert the record as `created`. Every step
+// pushes its undo.
 import { readFile } from 'node:fs/promises'
 import { hostname as osHostname } from 'node:os'
 import { invalid } from '../../lib/errors.js'
@@ -12,6 +13,7 @@ import { containerDirs, createDirs, removeDirs, writeEtcFiles } from './rootfs.j
 import type { ContainerDeps } from './deps.js'
 import { nameConflict } from './store.js'
 import { validateRuntimeOptions } from './spec-input.js'
+import { createMounts } from './volume-mounts.js'
 
 export const NEVER = '0001-01-01T00:00:00Z'
 
@@ -66,6 +68,7 @@ export async function createContainer(deps: ContainerDeps, req: CreateRequest): 
   const undo = new UndoStack()
   const dirs = containerDirs(paths, id)
   try {
+    record.mounts = await createMounts(deps, req.hostConfig, config, undo)
     await createDirs(dirs)
     undo.push(() => removeDirs(dirs))
     const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '')

@@ -8,6 +8,7 @@ import type { AttachHub } from './attach.js'
 import type { ExitWaiters } from './waiters.js'
 import type { ContainerRecord, DockerConfig, DockerHostConfig, EndpointConfig } from '../../state/records.js'
 import type { RunNetwork } from '../networks/service.js'
+import type { VolumeHooks } from '../volumes/types.js'
 
 /** What containers need of the network service. */
 export interface NetworkHooks {
@@ -46,4 +47,5 @@ export interface ContainerDeps {
   waiters: ExitWaiters
   host: HostFacts
   network: NetworkHooks
+  volumes: VolumeHooks
 }

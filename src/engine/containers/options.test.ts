@@ -48,8 +48,8 @@ test('Docker’s refused combinations', () => {
 })
 
 test('options berth lacks are refused, empty ones pass', () => {
-  rejectUnsupported(hostConfig({ Binds: [], PortBindings: {}, RestartPolicy: { Name: 'no' }, Dns: null }))
-  for (const over of [{ Binds: ['/a:/b'] }, { RestartPolicy: { Name: 'always' } }, { Devices: [{ PathOnHost: '/dev/fuse' }] }]) {
+  rejectUnsupported(hostConfig({ Binds: ['/a:/b'], Tmpfs: { '/t': '' }, VolumesFrom: ['x'], PortBindings: {}, RestartPolicy: { Name: 'no' }, Dns: null }))
+  for (const over of [{ StorageOpt: { size: '1G' } }, { RestartPolicy: { Name: 'always' } }, { Devices: [{ PathOnHost: '/dev/fuse' }] }]) {
     assert.throws(() => rejectUnsupported(hostConfig(over)), (e: unknown) => e instanceof BerthError && e.kind === 'not-implemented', JSON.stringify(over))
   }
 })

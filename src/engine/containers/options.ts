@@ -114,18 +114,13 @@ export function validateHostConfig(config: DockerConfig, hc: DockerHostConfig): 
 
 /**
  * Options Docker has that berth does not implement yet are refused rather than silently ignored
- * (volumes and mounts: #3; restart policies). Empty values pass: clients
- * send them by default.
+ * (storage options, restart policies, devices). Empty values pass: clients send them by default.
  */
 export function rejectUnsupported(hc: DockerHostConfig): void {
   const nonEmpty = (v: unknown) =>
     v !== undefined && v !== null && v !== false && v !== '' && v !== 0 &&
     !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0)
   const unsupported: Array<[string, unknown]> = [
-    ['volumes and bind mounts (-v)', hc.Binds],
-    ['mounts (--mount)', hc.Mounts],
-    ['tmpfs mounts (--tmpfs)', hc.Tmpfs],
-    ['--volumes-from', hc.VolumesFrom],
     ['storage options (--storage-opt)', hc.StorageOpt],
   ]
   const restart = (hc.RestartPolicy as { Name?: string } | undefined)?.Name

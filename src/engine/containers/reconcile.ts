@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { log } from '../../lib/log.js'
 import type { ContainerDeps } from './deps.js'
-import { containerDirs, removeDirs } from './rootfs.js'
+import { containerDirs, removeDirs, unmountRootfs } from './rootfs.js'
 import { releaseRun } from './exit.js'
 
 export async function reconcile(deps: ContainerDeps, onExit: (id: string, code: number | undefined) => Promise<void>) {
@@ -36,6 +36,7 @@ export async function reconcile(deps: ContainerDeps, onExit: (id: string, code: 
       default:
         // created or exited: nothing may be left of a run
         if (rs) await releaseRun(deps, c)
+        else unmountRootfs(containerDirs(deps.paths, c.id)) // a cp of a stopped container cut short by a crash
         await rm(join(deps.paths.run, c.id), { recursive: true, force: true })
     }
   }

@@ -1,11 +1,13 @@
 // Removing a container: refuse while it runs unless forced; then release everything it owns —
-// run dir, mounts, its directory — and finally the row.
+// run dir, mounts, its directory — and finally the row; with `volumes`, its anonymous volumes.
 import { BerthError } from '../../lib/errors.js'
 import { containerDirs, removeDirs } from './rootfs.js'
 import { releaseRun } from './exit.js'
 import type { ContainerDeps } from './deps.js'
+import { ownedVolumes } from './volume-mounts.js'
 
-export async function removeContainer(deps: ContainerDeps, ref: string, opts: { force: boolean }): Promise<void> {
+/** `volumes` (rm -v, --rm): also remove the anonymous volumes the container made; named ones stay. */
+export async function removeContainer(deps: ContainerDeps, ref: string, opts: { force: boolean; volumes?: boolean }): Promise<void> {
   const c = deps.store.resolve(ref)
   if (c.state.status === 'running' || c.state.status === 'paused' || c.state.status === 'restarting') {
     if (!opts.force) {
@@ -31,6 +33,8 @@ export async function removeContainer(deps: ContainerDeps, ref: string, opts: { 
     if (hadRun) await releaseRun(deps, fresh)
     await removeDirs(containerDirs(deps.paths, c.id))
     deps.store.remove(c.id)
+    // after the row: a volume in use by no one else is free now
+    if (opts.volumes) await deps.volumes.removeAnonymous(ownedVolumes(fresh))
   })
   deps.events.emit({ type: 'container', action: 'destroy', id: c.id, attributes: { name: c.name } })
   deps.waiters.wasRemoved(c.id)

@@ -1,7 +1,9 @@
 // The container service: the engine's one entry point for container verbs. Each verb lives in
 // its own module; this class only holds the dependencies and routes calls.
+import type { Readable } from 'node:stream'
 import { readLog, type LogEntry } from '../../runtime/log-reader.js'
 import type { ContainerRecord } from '../../state/records.js'
+import { getArchive, putArchive, statPath, type ExtractOptions } from './archive.js'
 import { AttachSession, type AttachOptions, type AttachSink } from './attach.js'
 import { createContainer, type CreateRequest } from './create.js'
 import type { ContainerDeps } from './deps.js'
@@ -43,7 +45,7 @@ export class ContainerService {
       await startContainer(this.deps, c.id)
     } catch (e) {
       if (c.hostConfig.AutoRemove && !(e instanceof BerthError && e.kind === 'not-modified'))
-        await this.remove(c.id, { force: true }).catch(() => undefined)
+        await this.remove(c.id, { force: true, volumes: true }).catch(() => undefined)
       throw e
     }
   }
@@ -68,7 +70,7 @@ export class ContainerService {
     return setPaused(this.deps, ref, false)
   }
 
-  async remove(ref: string, opts: { force: boolean }) {
+  async remove(ref: string, opts: { force: boolean; volumes?: boolean }) {
     const c = this.deps.store.resolve(ref)
     await removeContainer(this.deps, ref, opts)
     this.execs.dropContainer(c.id)
@@ -111,9 +113,23 @@ export class ContainerService {
     return listChanges(containerDirs(this.deps.paths, c.id).upper, c.lowerDirs, { getXattr })
   }
 
+  /** `docker cp`: stat, read as a tar, or extract a tar into a path inside the container. */
+  statPath(ref: string, path: string) {
+    return statPath(this.deps, ref, path)
+  }
+
+  getArchive(ref: string, path: string) {
+    return getArchive(this.deps, ref, path)
+  }
+
+  putArchive(ref: string, path: string, tar: Readable, opts: ExtractOptions) {
+    return putArchive(this.deps, ref, path, tar, opts)
+  }
+
   /** Called for every conmon exit file: now, or found at daemon start. */
   onExit(id: string, code: number | undefined) {
-    return handleExit(this.deps, id, code, (cid) => this.remove(cid, { force: true }))
+    // AutoRemove (`run --rm`) takes the anonymous volumes along, as Docker does
+    return handleExit(this.deps, id, code, (cid) => this.remove(cid, { force: true, volumes: true }))
   }
 
   /** Attach a client; before start it waits for start, while running it connects now. */

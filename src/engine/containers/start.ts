@@ -1,4 +1,4 @@
-// Starting a container: mount the root filesystem, write the bundle, let conmon create the
+// Starting a container: mount the root filesystem, prepare volumes and binds, write the bundle, let conmon create the
 // container through runc, connect waiting attach clients, then `runc start`. On failure every
 // step is undone and the record keeps runc's own words in State.Error.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -15,6 +15,7 @@ import { mount, umount2, MNT_DETACH, MS_NODEV, MS_NOEXEC, MS_NOSUID } from '../.
 import { assertCan } from './states.js'
 import { containerDirs, mountRootfs, unmountRootfs } from './rootfs.js'
 import { specInput } from './spec-input.js'
+import { prepareMounts } from './volume-mounts.js'
 import type { ContainerDeps } from './deps.js'
 import { ipcMode } from './options.js'
 
@@ -52,9 +53,10 @@ export async function startLocked(deps: ContainerDeps, c: ContainerRecord): Prom
       undo.push(() => unmountShm(join(dirs.root, 'shm')))
     }
 
+    const extraMounts = await prepareMounts(deps, c, dirs.merged)
     const user = await resolveUser(dirs.merged, c.config.User ?? '')
     const devices = c.hostConfig.Privileged ? await hostDevices() : undefined
-    const spec = buildSpec(specInput(deps, c, dirs, user, devices, net))
+    const spec = buildSpec({ ...specInput(deps, c, dirs, user, devices, net), extraMounts })
     await writeFile(join(runDir, 'config.json'), serializeSpec(spec), { mode: 0o600 })
 
     undo.push(() => deps.runc.delete(c.id, true))

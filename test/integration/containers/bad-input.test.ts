@@ -63,9 +63,9 @@ test('unknown container is a 404 everywhere', async () => {
 
 test('Docker options berth does not implement yet are refused, not ignored', () => {
   for (const cli of ['berth', 'docker'] as const) {
-    const r = d[cli](['run', '--rm', '--tmpfs', '/x', 'busybox', 'true'])
+    const r = d[cli](['run', '--rm', '--storage-opt', 'size=1G', 'busybox', 'true'])
     assert.equal(r.code, 125)
-    assert.match(r.stderr, /tmpfs mounts \(--tmpfs\) not supported by berth yet/)
+    assert.match(r.stderr, /storage options \(--storage-opt\) not supported by berth yet/)
   }
   nothingLeft()
 })
@@ -89,9 +89,9 @@ test('bad flag values fail before anything is created', () => {
 
 test('unknown API path is 404, a Docker route berth lacks is 501, too-new version is 400', async () => {
   assert.equal((await d.api('GET', '/v1.47/nothing/here')).status, 404)
-  const missing = await d.api('GET', '/v1.47/volumes')
+  const missing = await d.api('GET', '/v1.47/swarm')
   assert.equal(missing.status, 501)
-  assert.equal(missing.body.message, 'GET /volumes is not supported by berth yet')
+  assert.equal(missing.body.message, 'GET /swarm is not supported by berth yet')
   const r = await d.api('GET', '/v9.99/version')
   assert.equal(r.status, 400)
   assert.match(r.body.message, /too new/)

@@ -1,0 +1,75 @@
+// The effects of a container's mounts (decided by mounts.ts): at create, the anonymous volumes it
+// needs are made and named ones ensured; at start, each volume is prepared, filled from the image
+// the first time (copy-up), and every mount becomes an OCI mount that runc performs inside the
+// container's mount namespace (the host's mount table never shows them); at `rm -v` / `--rm`, the
+// anonymous volumes the container made are removed. Named volumes are never removed here.
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { newId } from '../../lib/ids.js'
+import type { UndoStack } from '../../lib/undo.js'
+import type { ContainerRecord, DockerConfig, DockerHostConfig, MountPoint } from '../../state/records.js'
+import type { OciMount } from '../../runtime/spec/types.js'
+import { copyUp, resolveInRoot } from '../../storage/copy-up.js'
+import type { ContainerDeps } from './deps.js'
+import { DEFAULT_PROPAGATION, parseTmpfsOptions, parseVolumesFrom, planMounts, tmpfsMountOptions, type MountSpec } from './mounts.js'
+
+/** Decides the mounts of a new container and creates the volumes they need; each creation is undoable. */
+export async function createMounts(deps: ContainerDeps, hc: DockerHostConfig, config: DockerConfig, undo: UndoStack): Promise<MountPoint[]> {
+  const volumesFrom = ((hc.VolumesFrom as string[] | null | undefined) ?? []).map((spec) => {
+    const { ref, mode } = parseVolumesFrom(spec)
+    return { mounts: deps.store.resolve(ref).mounts ?? [], mode }
+  })
+  const plan = planMounts({
+    binds: hc.Binds as string[] | null | undefined,
+    mounts: hc.Mounts as MountSpec[] | null | undefined,
+    tmpfs: hc.Tmpfs as Record<string, string> | null | undefined,
+    volumesFrom,
+    configVolumes: Object.keys(config.Volumes ?? {}),
+    sourceExists: existsSync,
+  })
+  for (const m of plan) {
+    if (m.Type !== 'volume') continue
+    if (!m.Name) {
+      m.Name = newId()
+      m.ownsVolume = true
+      const name = m.Name
+      await deps.volumes.create({ Name: name }, { anonymous: true })
+      undo.push(() => deps.volumes.removeAnonymous([name]))
+    } else if (!deps.volumes.get(m.Name)) await deps.volumes.create({ Name: m.Name })
+    m.Source = join(deps.paths.volumes, m.Name, '_data')
+  }
+  return plan
+}
+
+/**
+ * Prepares every mount of a container about to start (its root filesystem mounted at `rootfs`)
+ * and returns them as OCI mounts. Volumes still marked copyData get the image's content at their
+ * destination if they are empty; the mark is cleared so it happens once.
+ */
+export async function prepareMounts(deps: ContainerDeps, c: ContainerRecord, rootfs: string): Promise<OciMount[]> {
+  const out: OciMount[] = []
+  for (const m of c.mounts ?? []) {
+    if (m.Type === 'tmpfs') {
+      out.push({ destination: m.Destination, type: 'tmpfs', source: 'tmpfs', options: tmpfsMountOptions(m.tmpfsOptions ?? []) })
+      continue
+    }
+    if (m.Type === 'volume' && m.Name) {
+      m.Source = await deps.volumes.prepare(m.Name)
+      if (m.copyData) {
+        const image = await resolveInRoot(rootfs, m.Destination)
+        if (image) await copyUp(image, m.Source)
+        m.copyData = false
+      }
+    } else if (m.Type === 'bind' && !existsSync(m.Source)) await mkdir(m.Source, { recursive: true, mode: 0o755 })
+    const options = ['rbind', m.Propagation || DEFAULT_PROPAGATION, ...(m.RW ? [] : ['ro'])]
+    out.push({ destination: m.Destination, type: 'bind', source: m.Source, options })
+  }
+  for (const [dest, data] of Object.entries((c.hostConfig.Tmpfs as Record<string, string> | null | undefined) ?? {}))
+    out.push({ destination: dest, type: 'tmpfs', source: 'tmpfs', options: tmpfsMountOptions(parseTmpfsOptions(dest, data)) })
+  return out
+}
+
+/** The anonymous volumes a container made itself (not those it has through --volumes-from). */
+export const ownedVolumes = (c: ContainerRecord): string[] =>
+  (c.mounts ?? []).filter((m) => m.Type === 'volume' && m.ownsVolume && m.Name).map((m) => m.Name!)

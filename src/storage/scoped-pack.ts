@@ -1,0 +1,123 @@
+// Packing an entry resolved inside a scope (scoped-path.ts) into a tar, as `docker cp` reads it:
+// the top entry is renamed, directories are walked depth first in byte order, mounts met on
+// the way are entered at their host source, hard links are written once and linked after.
+//
+// Invariant: the walk never follows a symlink. Each child is opened relative to its parent's open
+// descriptor with O_NOFOLLOW and described by fstat of what was opened; file content is read by
+// reopening that descriptor, so a component swapped for a link meanwhile is never followed.
+import { createReadStream, constants } from 'node:fs'
+import { open, readdir, readlink, type FileHandle } from 'node:fs/promises'
+import { PassThrough, type Readable } from 'node:stream'
+import type { Stats } from 'node:fs'
+import tar from 'tar-stream'
+import { major, minor } from './walk.js'
+import { procPath, unreachable, type Scope } from './scoped-path.js'
+
+type TarHeader = Parameters<tar.Pack['entry']>[0]
+const O_PATH = 0o10000000
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
+
+function add(pack: tar.Pack, h: TarHeader, body?: Readable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (e?: Error | null) => (e ? reject(e) : resolve())
+    if (!body) {
+      pack.entry(h, '', done)
+      return
+    }
+    const entry = pack.entry(h, done)
+    body.on('error', reject)
+    body.pipe(entry)
+  })
+}
+
+interface Node {
+  fh: FileHandle
+  st: Stats
+  /** Container path, for mount lookups. */
+  inside: string
+  /** Name in the archive. */
+  name: string
+  /** Where to read a symlink's target: parent descriptor + name (an O_PATH link cannot be read). */
+  linkAt?: string
+  /** A symlink's target read beforehand (the top entry). */
+  linkTarget?: string
+}
+
+class Packer {
+  private readonly links = new Map<string, string>()
+
+  constructor(private readonly pack: tar.Pack, private readonly scope: Scope) {}
+
+  async node(n: Node): Promise<void> {
+    const { st } = n
+    const base = { name: n.name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: new Date(Math.floor(st.mtimeMs / 1000) * 1000) }
+    if (st.isDirectory()) {
+      await add(this.pack, { ...base, name: `${n.name}/`, type: 'directory' })
+      return this.children(n)
+    }
+    if (st.isSymbolicLink()) {
+      return add(this.pack, { ...base, type: 'symlink', linkname: n.linkTarget ?? (await readlink(n.linkAt!)) })
+    }
+    if (st.isFile()) {
+      const key = `${st.dev}:${st.ino}`
+      const first = st.nlink > 1 ? this.links.get(key) : undefined
+      if (first) return add(this.pack, { ...base, type: 'link', linkname: first, size: 0 })
+      if (st.nlink > 1) this.links.set(key, n.name)
+      if (st.size === 0) return add(this.pack, { ...base, type: 'file', size: 0 })
+      const body = createReadStream(procPath(n.fh.fd), { end: st.size - 1 }) // reopens this inode
+      return add(this.pack, { ...base, type: 'file', size: st.size }, body)
+    }
+    const type = st.isCharacterDevice() ? 'character-device' : st.isBlockDevice() ? 'block-device' : st.isFIFO() ? 'fifo' : undefined
+    if (!type) return // sockets have no archive form
+    return add(this.pack, { ...base, type, devmajor: major(st.rdev), devminor: minor(st.rdev) })
+  }
+
+  private async children(dir: Node): Promise<void> {
+    const names = (await readdir(procPath(dir.fh.fd))).sort(byteOrder)
+    for (const name of names) {
+      const child = await this.openChild(dir, name)
+      if (!child) continue // gone meanwhile
+      try {
+        await this.node(child)
+      } finally {
+        await child.fh.close()
+      }
+    }
+  }
+
+  private async openChild(dir: Node, name: string): Promise<Node | undefined> {
+    const inside = dir.inside === '/' ? `/${name}` : `${dir.inside}/${name}`
+    const archiveName = `${dir.name}/${name}`
+    const mount = this.scope.mounts.find((m) => m.destination === inside)
+    if (mount) {
+      if (mount.source === undefined) throw unreachable(inside)
+      const fh = await open(mount.source, O_PATH)
+      return { fh, st: await fh.stat(), inside, name: archiveName }
+    }
+    const at = `${procPath(dir.fh.fd)}/${name}`
+    // O_NOFOLLOW relative to the open parent: whatever is there now, a link is never entered
+    const fh = await open(at, O_PATH | constants.O_NOFOLLOW).catch(() => undefined)
+    if (!fh) return undefined // gone meanwhile
+    const now = await fh.stat()
+    return { fh, st: now, inside, name: archiveName, linkAt: at }
+  }
+}
+
+/**
+ * The tar of an entry, its top entry named `topName`. The stream takes ownership of `fh`
+ * (closed at the end) and of nothing else; errors destroy the stream.
+ */
+export function packScoped(scope: Scope, entry: { fh: FileHandle; st: Stats; inside: string }, topName: string, linkTarget?: string): Readable {
+  const pack = tar.pack()
+  const out = new PassThrough()
+  pack.pipe(out)
+  ;(async () => {
+    try {
+      await new Packer(pack, scope).node({ ...entry, name: topName, linkTarget })
+    } finally {
+      await entry.fh.close()
+    }
+    pack.finalize()
+  })().catch((e: Error) => out.destroy(e))
+  return out
+}
