@@ -89,7 +89,7 @@ test('create: bad input fails before any volume is made; --volumes-from needs th
   }
 })
 
-test('start: volumes are prepared and filled from the image once, binds and tmpfs become OCI mounts', async () => {
+test('start: volumes are prepared and filled from the image once, binds and tmpfs become OCI mounts, parent first', async () => {
   const root = await mkdtemp(join(tmpdir(), 'vm-'))
   try {
     const { deps, hooks, calls } = depsWith(root)
@@ -108,10 +108,10 @@ test('start: volumes are prepared and filled from the image once, binds and tmpf
     const oci = await prepareMounts(deps, c, rootfs)
     assert.deepEqual(oci, [
       { destination: '/etc', type: 'bind', source: join(root, 'volumes', 'etcvol', '_data'), options: ['rbind', 'rprivate'] },
-      { destination: '/etc/sub', type: 'bind', source: join(root, 'volumes', 'bare', '_data'), options: ['rbind', 'rprivate', 'ro'] },
       { destination: '/b', type: 'bind', source: join(root, 'made'), options: ['rbind', 'rslave'] },
       { destination: '/t', type: 'tmpfs', source: 'tmpfs', options: ['noexec', 'nosuid', 'nodev', 'size=1m'] },
       { destination: '/run', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'exec'] },
+      { destination: '/etc/sub', type: 'bind', source: join(root, 'volumes', 'bare', '_data'), options: ['rbind', 'rprivate', 'ro'] },
     ])
     assert.deepEqual(await readdir(join(root, 'volumes', 'etcvol', '_data')), ['conf'])
     assert.deepEqual(await readdir(join(root, 'made')), [])

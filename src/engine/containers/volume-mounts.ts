@@ -12,7 +12,7 @@ import type { ContainerRecord, DockerConfig, DockerHostConfig, MountPoint } from
 import type { OciMount } from '../../runtime/spec/types.js'
 import { copyUp, resolveInRoot } from '../../storage/copy-up.js'
 import type { ContainerDeps } from './deps.js'
-import { DEFAULT_PROPAGATION, parseTmpfsOptions, parseVolumesFrom, planMounts, tmpfsMountOptions, type MountSpec } from './mounts.js'
+import { DEFAULT_PROPAGATION, parseTmpfsOptions, parseVolumesFrom, planMounts, sortParentFirst, tmpfsMountOptions, type MountSpec } from './mounts.js'
 
 /** Decides the mounts of a new container and creates the volumes they need; each creation is undoable. */
 export async function createMounts(deps: ContainerDeps, hc: DockerHostConfig, config: DockerConfig, undo: UndoStack): Promise<MountPoint[]> {
@@ -67,7 +67,8 @@ export async function prepareMounts(deps: ContainerDeps, c: ContainerRecord, roo
   }
   for (const [dest, data] of Object.entries((c.hostConfig.Tmpfs as Record<string, string> | null | undefined) ?? {}))
     out.push({ destination: dest, type: 'tmpfs', source: 'tmpfs', options: tmpfsMountOptions(parseTmpfsOptions(dest, data)) })
-  return out
+  // --tmpfs targets join the list last: order everything parent first again (`--tmpfs /x -v a:/x/y`).
+  return sortParentFirst(out.map((m) => ({ ...m, Destination: m.destination }))).map(({ Destination: _d, ...m }) => m)
 }
 
 /** The anonymous volumes a container made itself (not those it has through --volumes-from). */
