@@ -25,6 +25,7 @@ const images: Loader = () => m(import('./commands/images.js'))
 const importImage: Loader = () => m(import('./commands/import.js'))
 const info: Loader = () => m(import('./commands/info.js'))
 const events: Loader = () => m(import('./commands/events.js'))
+const systemDf: Loader = () => m(import('./commands/system-df.js'))
 const inspect: Loader = () => import('./commands/inspect.js').then((x) => x.inspectCommand())
 const inspectContainer: Loader = () => import('./commands/inspect.js').then((x) => x.inspectCommand('container'))
 const inspectImage: Loader = () => import('./commands/inspect.js').then((x) => x.inspectCommand('image'))
@@ -121,6 +122,7 @@ const volumeCommands: readonly Entry[] = [
 
 const systemCommands: readonly Entry[] = [
   { name: 'events', description: 'Get real time events from the server', load: events },
+  { name: 'df', description: 'Show berth disk usage', load: systemDf },
   { name: 'info', description: 'Display system-wide information', load: info },
 ]
 

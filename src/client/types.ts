@@ -174,6 +174,15 @@ export interface Volume {
   UsageData?: { Size: number; RefCount: number } | null
 }
 
+/** GET /system/df (types.DiskUsage); a section is absent when the `type` filter left it out. */
+export interface DiskUsage {
+  LayersSize?: number
+  Images?: ImageSummary[] | null
+  Containers?: ContainerSummary[] | null
+  Volumes?: Volume[] | null
+  BuildCache?: Array<{ Size: number; InUse: boolean }> | null
+}
+
 export interface VolumeCreateBody {
   Name?: string
   Driver?: string

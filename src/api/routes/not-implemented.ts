@@ -5,7 +5,7 @@ import type { Route } from '../types.js'
 
 const PREFIXES = [
   '/build', '/swarm', '/services', '/tasks', '/secrets', '/configs', '/nodes',
-  '/plugins', '/session', '/distribution', '/auth', '/commit', '/system/df', '/images/search', '/grpc',
+  '/plugins', '/session', '/distribution', '/auth', '/commit', '/images/search', '/grpc',
 ]
 const CONTAINER_VERBS = ['export', 'stats', 'update']
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD'] as const

@@ -1,4 +1,4 @@
-// System routes: version, info, events.
+// System routes: version, info, events, disk usage.
 import { hostname, cpus, totalmem, release, arch } from 'node:os'
 import { PassThrough } from 'node:stream'
 import type { Engine } from '../../engine/engine.js'
@@ -7,6 +7,11 @@ import type { Route } from '../types.js'
 import { MAX_VERSION, MIN_VERSION } from '../version.js'
 import { parseTimeParam } from '../wire/time.js'
 import { parseFilters } from '../../engine/containers/filters.js'
+import { invalid } from '../../lib/errors.js'
+import { imageSummaryJson } from '../wire/images.js'
+import { summaryJson } from '../wire/containers.js'
+import { volumeJson } from '../wire/volumes.js'
+import { atLeast } from '../version.js'
 
 export interface DaemonInfo {
   version: string
@@ -111,6 +116,38 @@ export function systemRoutes(engine: Engine, daemon: DaemonInfo): Route[] {
     },
     {
       method: 'GET',
+      pattern: '/system/df',
+      handler: async ({ query, version }) => {
+        const types = atLeast(version, '1.42') ? query.getAll('type') : []
+        for (const t of types) if (!DF_TYPES.includes(t)) throw invalid(`invalid type: ${t}`)
+        const want = (t: string) => types.length === 0 || types.includes(t)
+        const containers = engine.containers.list()
+        const json: Record<string, unknown> = {}
+        if (want('image')) {
+          const images = engine.images.list({ all: true })
+          json.LayersSize = images.reduce((n, s) => n + s.record.size, 0)
+          json.Images = images.map((s) => ({
+            ...imageSummaryJson(s, containers.filter((c) => c.imageId === s.record.id).length, version),
+            SharedSize: 0,
+          }))
+        }
+        if (want('container')) {
+          json.Containers = await Promise.all(
+            containers.map(async (c) => summaryJson(c, c.config.Image, { ...engine.networks.viewOf(c), version }, await engine.containers.size(c.id))),
+          )
+        }
+        if (want('volume')) {
+          const refs = (name: string) => containers.filter((c) => c.mounts?.some((m) => m.Type === 'volume' && m.Name === name)).length
+          json.Volumes = await Promise.all(
+            engine.volumes.list().map(async (v) => volumeJson(v, engine.volumes.mountpoint(v.name), { size: await engine.volumes.size(v.name), refCount: refs(v.name) })),
+          )
+        }
+        if (want('build-cache')) json.BuildCache = []
+        return { json }
+      },
+    },
+    {
+      method: 'GET',
       pattern: '/events',
       handler: ({ query }) => {
         const since = parseTimeParam(query.get('since'))
@@ -134,6 +171,8 @@ export function systemRoutes(engine: Engine, daemon: DaemonInfo): Route[] {
     },
   ]
 }
+
+const DF_TYPES = ['container', 'image', 'volume', 'build-cache']
 
 function matchesEvent(e: EngineEvent, f: Record<string, string[]>): boolean {
   const ok = (k: string, v: string) => !f[k] || f[k]!.includes(v)
