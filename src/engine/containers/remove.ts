@@ -1,6 +1,7 @@
 // Removing a container: refuse while it runs unless forced; then release everything it owns —
 // run dir, mounts, its directory — and finally the row; with `volumes`, its anonymous volumes.
 import { BerthError } from '../../lib/errors.js'
+import { log } from '../../lib/log.js'
 import { containerDirs, removeDirs } from './rootfs.js'
 import { releaseRun } from './exit.js'
 import type { ContainerDeps } from './deps.js'
@@ -22,6 +23,7 @@ export async function removeContainer(deps: ContainerDeps, ref: string, opts: { 
     await deps.runc.kill(c.id, 'SIGKILL', true).catch(() => undefined)
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
   }
+  let owned: string[] = []
   await deps.store.locked(c.id, async () => {
     const fresh = deps.store.get(c.id)
     if (!fresh) return
@@ -30,12 +32,21 @@ export async function removeContainer(deps: ContainerDeps, ref: string, opts: { 
     const hadRun = fresh.runDir !== undefined || fresh.state.status === 'running' || fresh.state.status === 'paused'
     fresh.state = { ...fresh.state, status: 'removing' }
     deps.attachHub.closeWaiting(c.id)
-    if (hadRun) await releaseRun(deps, fresh)
-    await removeDirs(containerDirs(deps.paths, c.id))
+    try {
+      if (hadRun) await releaseRun(deps, fresh)
+      await removeDirs(containerDirs(deps.paths, c.id))
+    } catch (e) {
+      // Docker's word for a container whose removal failed half way: another rm may finish it.
+      fresh.state = { ...fresh.state, status: 'dead' }
+      deps.store.save(fresh)
+      throw e
+    }
     deps.store.remove(c.id)
-    // after the row: a volume in use by no one else is free now
-    if (opts.volumes) await deps.volumes.removeAnonymous(ownedVolumes(fresh))
+    if (opts.volumes) owned = ownedVolumes(fresh)
   })
   deps.events.emit({ type: 'container', action: 'destroy', id: c.id, attributes: { name: c.name } })
   deps.waiters.wasRemoved(c.id)
+  // After the row, and after waiters are told: the container is gone whatever happens to its
+  // volumes (Docker logs a volume it cannot remove and carries on).
+  if (owned.length) await deps.volumes.removeAnonymous(owned).catch((e: unknown) => log.warn('removing anonymous volumes failed', { id: c.id, error: String(e) }))
 }

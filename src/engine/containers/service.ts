@@ -16,6 +16,7 @@ import { attachSocketOf, startContainer } from './start.js'
 import { assertCan } from './states.js'
 import { killContainer, restartContainer, setPaused, stopContainer } from './stop.js'
 import { BerthError } from '../../lib/errors.js'
+import { log } from '../../lib/log.js'
 import { resize } from '../../runtime/attach.js'
 import { changes as listChanges } from '../../storage/changes.js'
 import { getXattr } from '../../sys/ffi.js'
@@ -45,7 +46,7 @@ export class ContainerService {
       await startContainer(this.deps, c.id)
     } catch (e) {
       if (c.hostConfig.AutoRemove && !(e instanceof BerthError && e.kind === 'not-modified'))
-        await this.remove(c.id, { force: true, volumes: true }).catch(() => undefined)
+        await this.remove(c.id, { force: true, volumes: true }).catch((err: unknown) => log.warn('removing a container after its failed start failed', { id: c.id, error: String(err) }))
       throw e
     }
   }
