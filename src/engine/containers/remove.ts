@@ -44,9 +44,9 @@ export async function removeContainer(deps: ContainerDeps, ref: string, opts: { 
     deps.store.remove(c.id)
     if (opts.volumes) owned = ownedVolumes(fresh)
   })
+  // After the row, before waiters are told (`run --rm` returns once its volumes are gone too). A
+  // volume that cannot go is logged, as Docker does: the container is gone regardless.
+  if (owned.length) await deps.volumes.removeAnonymous(owned).catch((e: unknown) => log.warn('removing anonymous volumes failed', { id: c.id, error: String(e) }))
   deps.events.emit({ type: 'container', action: 'destroy', id: c.id, attributes: { name: c.name } })
   deps.waiters.wasRemoved(c.id)
-  // After the row, and after waiters are told: the container is gone whatever happens to its
-  // volumes (Docker logs a volume it cannot remove and carries on).
-  if (owned.length) await deps.volumes.removeAnonymous(owned).catch((e: unknown) => log.warn('removing anonymous volumes failed', { id: c.id, error: String(e) }))
 }
