@@ -19,7 +19,8 @@ export interface XattrReader {
 
 export const isOpaque = (x: XattrReader, path: string) => x.getXattr(path, 'trusted.overlay.opaque')?.toString() === 'y'
 
-function add(pack: tar.Pack, h: TarHeader, body?: Readable): Promise<void> {
+/** Writes one tar entry, its body streamed with backpressure. */
+export function add(pack: tar.Pack, h: TarHeader, body?: Readable): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = (e?: Error | null) => (e ? reject(e) : resolve())
     if (!body) {

@@ -11,24 +11,12 @@ import { PassThrough, type Readable } from 'node:stream'
 import type { Stats } from 'node:fs'
 import tar from 'tar-stream'
 import { major, minor } from './walk.js'
+import { add } from './pack.js'
 import { procPath, unreachable, type Scope } from './scoped-path.js'
 
-type TarHeader = Parameters<tar.Pack['entry']>[0]
 const O_PATH = 0o10000000
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
 
-function add(pack: tar.Pack, h: TarHeader, body?: Readable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (e?: Error | null) => (e ? reject(e) : resolve())
-    if (!body) {
-      pack.entry(h, '', done)
-      return
-    }
-    const entry = pack.entry(h, done)
-    body.on('error', reject)
-    body.pipe(entry)
-  })
-}
 
 interface Node {
   fh: FileHandle

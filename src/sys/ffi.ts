@@ -19,6 +19,7 @@ const c = {
   lchown: libc.func('int lchown(const char *path, uint32_t owner, uint32_t group)'),
   open: libc.func('int open(const char *path, int flags)'),
   unshare: libc.func('int unshare(int flags)'),
+  socket: libc.func('int socket(int domain, int type, int protocol)'),
   setns: libc.func('int setns(int fd, int nstype)'),
 }
 
@@ -123,5 +124,7 @@ const O_RDONLY_CLOEXEC = 0o2000000
 /** A read-only, close-on-exec file descriptor (for namespace files). */
 export const openFd = (path: string) => check(`open ${path}`, c.open(path, O_RDONLY_CLOEXEC))
 export const closeFd = (fd: number) => void c.close(fd)
+/** A socket of the calling thread's network namespace (close it with closeFd). */
+export const openSocket = (domain: number, type: number, protocol: number, what: string) => check(`socket ${what}`, c.socket(domain, type, protocol))
 export const unshare = (flags: number) => check('unshare', c.unshare(flags))
 export const setns = (fd: number, nstype: number) => check('setns', c.setns(fd, nstype))

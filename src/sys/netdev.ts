@@ -5,13 +5,11 @@
 // AF_INET6 one (the family of the socket picks the protocol's ioctl handler).
 import { writeFileSync } from 'node:fs'
 import koffi from 'koffi'
-import { SysError } from './ffi.js'
+import { SysError, closeFd, openSocket } from './ffi.js'
 
 const libc = koffi.load('libc.so.6')
 const c = {
-  socket: libc.func('int socket(int domain, int type, int protocol)'),
   ioctl: libc.func('int ioctl(int fd, unsigned long request, _Inout_ uint8_t *arg)'),
-  close: libc.func('int close(int fd)'),
 }
 
 const AF_INET = 2
@@ -52,8 +50,7 @@ export class NetdevSession {
   private fd6 = -1
 
   constructor() {
-    this.fd = c.socket(AF_INET, SOCK_DGRAM_CLOEXEC, 0)
-    if (this.fd < 0) throw new SysError('socket', koffi.errno(), 'E')
+    this.fd = openSocket(AF_INET, SOCK_DGRAM_CLOEXEC, 0, 'AF_INET')
   }
 
   private ioctl(op: string, request: number, buf: Buffer, fd = this.fd): void {
@@ -62,8 +59,7 @@ export class NetdevSession {
 
   private inet6(): number {
     if (this.fd6 < 0) {
-      this.fd6 = c.socket(AF_INET6, SOCK_DGRAM_CLOEXEC, 0)
-      if (this.fd6 < 0) throw new SysError('socket AF_INET6', koffi.errno(), 'E')
+      this.fd6 = openSocket(AF_INET6, SOCK_DGRAM_CLOEXEC, 0, 'AF_INET6')
     }
     return this.fd6
   }
@@ -123,8 +119,8 @@ export class NetdevSession {
   }
 
   close(): void {
-    c.close(this.fd)
-    if (this.fd6 >= 0) c.close(this.fd6)
+    closeFd(this.fd)
+    if (this.fd6 >= 0) closeFd(this.fd6)
   }
 }
 

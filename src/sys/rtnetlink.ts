@@ -4,14 +4,12 @@
 // request before sendto returns, so the ACK is read at once. Message layouts are Linux's
 // (<linux/netlink.h>, <linux/rtnetlink.h>, <linux/if_link.h>, <linux/veth.h>), host byte order.
 import koffi from 'koffi'
-import { SysError } from './ffi.js'
+import { SysError, closeFd, openSocket } from './ffi.js'
 
 const libc = koffi.load('libc.so.6')
 const c = {
-  socket: libc.func('int socket(int domain, int type, int protocol)'),
   sendto: libc.func('intptr_t sendto(int fd, const uint8_t *buf, size_t len, int flags, const uint8_t *addr, uint32_t addrlen)'),
   recv: libc.func('intptr_t recv(int fd, _Inout_ uint8_t *buf, size_t len, int flags)'),
-  close: libc.func('int close(int fd)'),
 }
 
 const AF_NETLINK = 16
@@ -73,8 +71,7 @@ let seq = 1
 
 /** Sends one request and waits for its ACK; a negative errno becomes a SysError naming `op`. */
 function request(op: string, type: number, flags: number, body: Buffer): void {
-  const fd = c.socket(AF_NETLINK, SOCK_RAW_CLOEXEC, NETLINK_ROUTE)
-  if (fd < 0) throw new SysError('netlink socket', koffi.errno(), 'E')
+  const fd = openSocket(AF_NETLINK, SOCK_RAW_CLOEXEC, NETLINK_ROUTE, 'AF_NETLINK')
   try {
     const header = Buffer.alloc(16)
     header.writeUInt32LE(16 + body.length, 0)
@@ -102,7 +99,7 @@ function request(op: string, type: number, flags: number, body: Buffer): void {
       }
     }
   } finally {
-    c.close(fd)
+    closeFd(fd)
   }
 }
 
