@@ -38,14 +38,16 @@ export async function startLocked(deps: ContainerDeps, c: ContainerRecord): Prom
     undo.push(() => rm(runDir, { recursive: true, force: true }))
     // The sandbox and the root filesystem are independent: built side by side.
     undo.push(() => deps.network.endRun(c))
-    const [net] = await Promise.all([
+    // Both settle before anything is undone: an unmount racing a mount still in flight would leave
+    // the root filesystem mounted behind a failed start.
+    const [netResult, mounted] = await Promise.allSettled([
       readFile('/etc/resolv.conf', 'utf8').catch(() => '').then((hostResolv) => deps.network.startRun(c, hostResolv)),
       mountRootfs(dirs, c.lowerDirs),
-    ]).catch(async (e: unknown) => {
-      unmountRootfs(dirs)
-      throw e
-    })
+    ])
     undo.push(() => unmountRootfs(dirs))
+    if (netResult.status === 'rejected') throw netResult.reason
+    if (mounted.status === 'rejected') throw mounted.reason
+    const net = netResult.value
     if (net.hosts !== undefined) await writeFile(dirs.hosts, net.hosts)
     if (net.resolvConf !== undefined) await writeFile(dirs.resolvConf, net.resolvConf)
     if (ipcMode(c.hostConfig.IpcMode ?? '').kind === 'shareable') {
