@@ -112,6 +112,10 @@ export interface MountPoint {
   ownsVolume?: boolean
   /** engine-only: a tmpfs mount's options (size=…, mode=…) */
   tmpfsOptions?: string[]
+  /** engine-only: `volume-subpath`, the directory of the volume that is mounted (relative, clean) */
+  subpath?: string
+  /** engine-only: `bind-nonrecursive`, a plain bind (mounts below the source are not carried along) */
+  nonRecursive?: boolean
 }
 
 /** An image: its OCI config kept verbatim, plus the layers it stands on. */

@@ -99,6 +99,9 @@ export function packScoped(scope: Scope, entry: { fh: FileHandle; st: Stats; ins
   const pack = tar.pack()
   const out = new PassThrough()
   pack.pipe(out)
+  // A reader gone mid-stream (`cp c:/big - | head`): the pack stops and its error is not uncaught.
+  pack.on('error', () => undefined)
+  out.once('close', () => pack.destroy())
   ;(async () => {
     try {
       await new Packer(pack, scope).node({ ...entry, name: topName, linkTarget })

@@ -5,8 +5,8 @@
 // followed). With `layer` semantics, ownership, device nodes and xattrs are applied and OCI
 // whiteouts become overlay whiteouts: `.wh.<name>` → char 0/0, `.wh..wh..opq` →
 // trusted.overlay.opaque=y on the directory. The diff ID is the sha256 of the uncompressed tar.
-import { createWriteStream } from 'node:fs'
-import { chmod, link, lstat, mkdir, rm, symlink, lutimes } from 'node:fs/promises'
+import { constants, createWriteStream } from 'node:fs'
+import { chmod, link, lstat, mkdir, open, rm, symlink, lutimes } from 'node:fs/promises'
 import { posix } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
@@ -38,13 +38,17 @@ export interface UnpackOptions {
   layer?: NodeOps
   /** `docker cp -a`: keep the archive's owners (without it, new entries belong to the caller, root). */
   keepOwners?: Pick<NodeOps, 'lchown'>
+  /** docker cp: device nodes and fifos are made (as Docker's extraction does); without it or `layer` they are refused. */
+  nodes?: Pick<NodeOps, 'mknod'>
   /** Refuse to replace a directory with a non-directory or the reverse (docker cp). */
   noOverwriteDirNonDir?: boolean
   /**
    * Where an entry goes when it is not simply under `root` (docker cp into a directory that has
    * mounts below it): the root and the components within it. Both come from the caller.
+   * `isFile`: the entry's path is a single-file mount whose source is `root`; a file entry
+   * rewrites that file in place (a mount point cannot be unlinked), anything else is refused.
    */
-  route?: (parts: readonly string[]) => { root: string; parts: string[] }
+  route?: (parts: readonly string[]) => Routed
   /**
    * The tree may change while we write (a running container's root): parents are walked by
    * descriptor and modes set without following links (safe-path.ts pinParents).
@@ -62,6 +66,8 @@ export interface UnpackResult {
   /** Bytes of regular-file content unpacked (Docker's layer size). */
   size: number
 }
+
+export interface Routed { root: string; parts: string[]; isFile?: boolean }
 
 type Header = Omit<tar.Header, 'pax' | 'type'> & { type?: tar.Header['type'] | null; pax?: Record<string, string> | null }
 /** An entry's body as tar-stream hands it over (a streamx Readable). */
@@ -95,7 +101,8 @@ class Extractor {
       body.resume()
       return this.whiteout(h, named)
     }
-    const { root, parts } = this.opts.route?.(named) ?? { root: this.root, parts: named }
+    const { root, parts, isFile } = this.opts.route?.(named) ?? { root: this.root, parts: named }
+    if (isFile) return this.rewriteFileMount(h, body, root, parts, named)
     if (!this.opts.pinned) return this.write(h, body, { root, parts, path: await ensureParents(root, parts, h.name) }, named)
     const pin = await pinParents(root, parts, h.name, true)
     try {
@@ -134,9 +141,9 @@ class Extractor {
       case 'character-device':
       case 'block-device':
       case 'fifo':
-        if (!this.opts.layer) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: device nodes are not allowed here`)
+        if (!this.opts.layer && !this.opts.nodes) throw new BerthError('invalid', `invalid tar entry ${JSON.stringify(h.name)}: device nodes are not allowed here`)
         await removeExisting(path, false, this.opts.pinned)
-        this.opts.layer!.mknod(path, this.nodeMode(h), h.type === 'fifo' ? 0 : makedev(h.devmajor ?? 0, h.devminor ?? 0))
+        ;(this.opts.layer ?? this.opts.nodes)!.mknod(path, this.nodeMode(h), h.type === 'fifo' ? 0 : makedev(h.devmajor ?? 0, h.devminor ?? 0))
         break
       default:
         body.resume()
@@ -144,6 +151,20 @@ class Extractor {
     }
     body.resume()
     if (h.type !== 'link') await this.applyMetadata(path, h) // a hard link shares its target's inode
+  }
+
+  /** An entry that lands on a single-file mount: only a file's content can go there, into the same inode. */
+  private async rewriteFileMount(h: Header, body: Body, file: string, parts: readonly string[], named: string[]): Promise<void> {
+    const name = this.opts.describe?.(named) ?? h.name
+    const isFile = h.type === 'file' || h.type === 'contiguous-file' || !h.type
+    if (parts.length > 0 || !isFile) {
+      body.resume()
+      throw new BerthError('invalid', `cannot overwrite ${JSON.stringify(name)} with ${JSON.stringify(h.name)}: it is a single-file mount, only a regular file can replace its content`)
+    }
+    const fh = await open(file, constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW)
+    await pipeline(body, fh.createWriteStream()) // the stream closes the handle
+    this.size += h.size ?? 0
+    await this.applyMetadata(file, h)
   }
 
   private async checkKind(path: string, h: Header, parts: readonly string[]): Promise<void> {

@@ -3,7 +3,8 @@ import type { CommandModule } from '../command.js'
 import { checkFilterFlag, parseFilterFlags } from '../../client/filters.js'
 import type { Filters } from '../../client/types.js'
 import { renderList } from '../output/list-format.js'
-import { byNaturalName, networkRow, networkSpec } from '../output/network-rows.js'
+import { byNaturalName } from '../output/natural-order.js'
+import { networkRow, networkSpec } from '../output/network-rows.js'
 import { formatHelp } from './ps.js'
 
 export interface NetworkLsOptions { quiet: boolean; noTrunc: boolean; format?: string; filters: Filters }

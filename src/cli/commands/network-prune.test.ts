@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict'
-import { PassThrough } from 'node:stream'
 import { test } from 'node:test'
-import type { Context } from '../command.js'
+import { fakeContext } from '../../../test/helpers/cli-context.js'
 import type { Filters } from '../../client/types.js'
 import { command } from './network-prune.js'
 
-function run(input: string, force: boolean, deleted: string[] | null) {
-  const stdin = new PassThrough()
-  const stdout = new PassThrough()
-  let out = ''
-  stdout.on('data', (c) => (out += c))
+async function run(input: string, force: boolean, deleted: string[] | null) {
   const calls: (Filters | undefined)[] = []
   const prune = async (f?: Filters) => {
     calls.push(f)
     return { NetworksDeleted: deleted }
   }
-  const ctx = { stdin, stdout, stderr: new PassThrough(), client: { networks: { prune } } } as unknown as Context
-  stdin.end(input)
-  return command.run({ force, filters: { label: ['a'] } }, ctx).then((code) => ({ code, out, calls }))
+  const f = fakeContext({ networks: { prune } }, input)
+  const code = await command.run({ force, filters: { label: ['a'] } }, f.ctx)
+  return { code, out: f.text().out, calls }
 }
 
 const warning = 'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] '

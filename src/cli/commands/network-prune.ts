@@ -1,5 +1,6 @@
 // `berth network prune`: remove networks no container uses, after confirmation.
-import { line, type CommandModule } from '../command.js'
+import type { CommandModule } from '../command.js'
+import { writeDeleted } from '../output/prune-report.js'
 import { checkFilterFlag, parseFilterFlags } from '../../client/filters.js'
 import type { Filters } from '../../client/types.js'
 import { confirm } from './confirm.js'
@@ -17,10 +18,7 @@ export const command: CommandModule<{ force: boolean; filters: Filters }> = {
     if (!o.force && !(await confirm(ctx, 'WARNING! This will remove all custom networks not used by at least one container.'))) return
     const res = await ctx.client.networks.prune(o.filters)
     const deleted = res.NetworksDeleted ?? []
-    // docker prints nothing at all when nothing was removed (no reclaimed-space line for networks)
-    if (deleted.length === 0) return
-    line(ctx.stdout, 'Deleted Networks:')
-    for (const id of deleted) line(ctx.stdout, id)
-    line(ctx.stdout, '')
+    // no reclaimed-space line for networks: nothing at all when nothing went
+    writeDeleted(ctx.stdout, 'Deleted Networks', deleted)
   },
 }

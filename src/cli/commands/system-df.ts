@@ -1,6 +1,6 @@
 // `berth system df`: disk usage per object type (docker's summary table), -v for the per-object
 // sections, --format for a template per row or `json`.
-import { StatusError, type CommandModule } from '../command.js'
+import type { CommandModule } from '../command.js'
 import { renderDf, renderDfVerbose } from '../output/df-rows.js'
 
 export interface SystemDfOptions { verbose: boolean; format?: string }
@@ -15,8 +15,7 @@ export const command: CommandModule<SystemDfOptions> = {
   args: { max: 0 },
   parse: (p) => ({ verbose: p.bool('verbose'), format: p.str('format') }),
   run: async (o, ctx) => {
-    if (o.verbose && o.format) throw new StatusError(1, '--format is not supported with --verbose')
     const du = await ctx.client.system.df()
-    ctx.stdout.write(o.verbose ? renderDfVerbose(du, Date.now()) : renderDf(du, o.format))
+    ctx.stdout.write(o.verbose ? renderDfVerbose(du, Date.now(), o.format) : renderDf(du, o.format))
   },
 }

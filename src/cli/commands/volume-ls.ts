@@ -3,7 +3,7 @@ import type { CommandModule } from '../command.js'
 import { checkFilterFlag, parseFilterFlags } from '../../client/filters.js'
 import type { Filters } from '../../client/types.js'
 import { renderList } from '../output/list-format.js'
-import { byNaturalName } from '../output/network-rows.js'
+import { byNaturalName } from '../output/natural-order.js'
 import { volumeRow, volumeSpec } from '../output/volume-rows.js'
 import { formatHelp } from './ps.js'
 

@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict'
-import { PassThrough } from 'node:stream'
 import { test } from 'node:test'
-import type { Context } from '../command.js'
+import { fakeContext } from '../../../test/helpers/cli-context.js'
 import type { Filters } from '../../client/types.js'
 import { command } from './volume-prune.js'
 
-function run(input: string, o: { all: boolean; force: boolean; filters: Filters }, deleted: string[] | null, version = '1.47') {
-  const stdin = new PassThrough()
-  const stdout = new PassThrough()
-  let out = ''
-  stdout.on('data', (c) => (out += c))
+async function run(input: string, o: { all: boolean; force: boolean; filters: Filters }, deleted: string[] | null, version = '1.47') {
   const calls: (Filters | undefined)[] = []
   const prune = async (f?: Filters) => {
     calls.push(f)
     return { VolumesDeleted: deleted, SpaceReclaimed: 2048 }
   }
-  const ctx = { stdin, stdout, stderr: new PassThrough(), client: { volumes: { prune, apiVersion: async () => version } } } as unknown as Context
-  stdin.end(input)
-  return command.run(o, ctx).then(() => ({ out, calls }))
+  const f = fakeContext({ volumes: { prune, apiVersion: async () => version } }, input)
+  await command.run(o, f.ctx)
+  return { out: f.text().out, calls }
 }
 
 const ANON = 'WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] '

@@ -4,6 +4,7 @@ import { line, type CommandModule } from '../command.js'
 import { checkFilterFlag, parseFilterFlags } from '../../client/filters.js'
 import type { Filters } from '../../client/types.js'
 import { humanSizeDefault } from '../output/human.js'
+import { writeDeleted } from '../output/prune-report.js'
 import { versionLess } from '../../client/transport.js'
 import { confirm } from './confirm.js'
 
@@ -32,11 +33,7 @@ export const command: CommandModule<{ all: boolean; force: boolean; filters: Fil
     if (!o.force && !(await confirm(ctx, warning))) return
     const res = await ctx.client.volumes.prune(filters)
     const deleted = res.VolumesDeleted ?? []
-    if (deleted.length) {
-      line(ctx.stdout, 'Deleted Volumes:')
-      for (const name of deleted) line(ctx.stdout, name)
-      line(ctx.stdout, '')
-    }
+    writeDeleted(ctx.stdout, 'Deleted Volumes', deleted)
     line(ctx.stdout, `Total reclaimed space: ${humanSizeDefault(deleted.length ? res.SpaceReclaimed : 0)}`)
   },
 }

@@ -81,9 +81,8 @@ export function parseMount(csv: string, parseSize: (s: string) => number): Mount
       default: throw new Error(`unexpected key '${key}' in '${field}'`)
     }
   }
-  if (!['bind', 'volume', 'tmpfs', 'npipe', 'cluster', 'image'].includes(m.Type)) throw new Error(`invalid mount type: ${m.Type}`)
+  // an unknown type or a bind without a source is the daemon's to refuse (docker's CLI sends them)
   if (m.Target === '') throw new Error('target is required')
-  if (m.Type === 'bind' && !m.Source) throw new Error('source is required when specifying bind mount')
   if (m.Type !== 'volume' && m.VolumeOptions) throw new Error(`cannot mix 'volume-*' options with mount type '${m.Type}'`)
   if (m.Type !== 'bind' && m.BindOptions) throw new Error(`cannot mix 'bind-*' options with mount type '${m.Type}'`)
   if (m.Type !== 'tmpfs' && m.TmpfsOptions) throw new Error(`cannot mix 'tmpfs-*' options with mount type '${m.Type}'`)

@@ -58,3 +58,11 @@ test('verbose: the four sections with docker headers', () => {
   assert.match(out, /\n\nLocal Volumes space usage:\n\nVOLUME NAME\s+LINKS\s+SIZE\ndata\s+1\s+1\.049MB\nold\s+0\s+500B\n/)
   assert.match(out, /\n\nBuild cache usage: 0B\n\nCACHE ID\s+CACHE TYPE\s+SIZE\s+CREATED\s+LAST USED\s+USAGE\s+SHARED\n$/)
 })
+
+test('verbose with --format: one template over the four lists, IDs untruncated, json of the whole', () => {
+  assert.equal(renderDfVerbose(du, 10_000, '{{range .Volumes}}{{.Name}} {{.Links}} {{.Size}}\n{{end}}{{len .Images}}'), 'data 1 1.049MB\nold 0 500B\n2')
+  assert.equal(renderDfVerbose(du, 10_000, '{{range .Containers}}{{.ID}}{{end}}'), '1'.repeat(64) + '2'.repeat(64))
+  const json = JSON.parse(renderDfVerbose(du, 10_000, 'json'))
+  assert.deepEqual(Object.keys(json), ['Images', 'Containers', 'Volumes', 'BuildCache'])
+  assert.deepEqual([json.Volumes[0].Name, json.Volumes[0].Links, json.BuildCache], ['data', '1', []])
+})

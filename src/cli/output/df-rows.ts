@@ -4,7 +4,8 @@
 import type { ContainerSummary, DiskUsage, ImageSummary } from '../../client/types.js'
 import { humanSizeDefault as humanSize } from './human.js'
 import { imageRows } from './image-rows.js'
-import { renderList, type ListSpec } from './list-format.js'
+import { renderList, rewriteLabelCalls, type ListSpec } from './list-format.js'
+import { compile } from './template.js'
 import { psRow, psSpec } from './ps-rows.js'
 import { volumeRow, volumeSpec } from './volume-rows.js'
 
@@ -71,11 +72,28 @@ const VOLUMES_TABLE = 'table {{.Name}}\t{{.Links}}\t{{.Size}}'
 const CACHE_TABLE = 'table {{.ID}}\t{{.CacheType}}\t{{.Size}}\t{{.CreatedSince}}\t{{.LastUsedSince}}\t{{.UsageCount}}\t{{.Shared}}'
 const CACHE_HEADERS = { ID: 'CACHE ID', CacheType: 'CACHE TYPE', Size: 'SIZE', CreatedSince: 'CREATED', LastUsedSince: 'LAST USED', UsageCount: 'USAGE', Shared: 'SHARED' }
 
-/** `system df -v`: images, containers, local volumes and build cache, each as docker lays it out. */
-export function renderDfVerbose(du: DiskUsage, now: number): string {
-  const images = (du.Images ?? []).flatMap((img) => imageRows(img, { trunc: true, digests: false, now }))
-  const containers = (du.Containers ?? []).map((c) => ({ ...psRow(c, { trunc: true, now }), Size: humanSize(c.SizeRw ?? 0) }))
-  const volumes = (du.Volumes ?? []).map(volumeRow)
+/** The -v sections' rows; IDs are truncated only for the table (docker's `trunc: Format.IsTable()`). */
+function verboseRows(du: DiskUsage, now: number, trunc: boolean) {
+  return {
+    Images: (du.Images ?? []).flatMap((img) => imageRows(img, { trunc, digests: false, now })),
+    Containers: (du.Containers ?? []).map((c) => ({ ...psRow(c, { trunc, now }), Size: humanSize(c.SizeRw ?? 0) })),
+    Volumes: (du.Volumes ?? []).map(volumeRow),
+    BuildCache: [] as object[],
+  }
+}
+
+/**
+ * `system df -v`: images, containers, local volumes and build cache, each as docker lays it out.
+ * With --format other than `table`, the template runs once over {Images, Containers, Volumes,
+ * BuildCache} (lists of rows), as docker's verbose formatter does, with no newline added.
+ */
+export function renderDfVerbose(du: DiskUsage, now: number, format?: string): string {
+  if (format !== undefined && format !== '' && format !== 'table') {
+    let f = format === 'json' ? '{{json .}}' : format.replace(/^table\s*/, '')
+    f = f.replace(/\\t/g, '\t').replace(/\\n/g, '\n')
+    return compile(rewriteLabelCalls(f))(verboseRows(du, now, format.startsWith('table')))
+  }
+  const { Images: images, Containers: containers, Volumes: volumes } = verboseRows(du, now, true)
   const cacheSize = (du.BuildCache ?? []).reduce((n, b) => n + b.Size, 0)
   return (
     'Images space usage:\n\n' +

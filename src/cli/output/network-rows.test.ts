@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { NetworkSummary } from '../../client/types.js'
 import { renderList } from './list-format.js'
-import { byNaturalName, naturalLess, networkRow, networkSpec } from './network-rows.js'
+import { byNaturalName, naturalLess } from './natural-order.js'
+import { networkRow, networkSpec } from './network-rows.js'
 
 const net = (Name: string, c: string, over: Partial<NetworkSummary> = {}): NetworkSummary => ({
   Name, Id: c.repeat(12) + '1'.repeat(52), Created: '2024-05-01T10:00:00Z', Scope: 'local', Driver: 'bridge', EnableIPv6: false,

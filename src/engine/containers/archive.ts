@@ -4,20 +4,24 @@
 //
 // Every path is resolved inside the container's scope (storage/scoped-path.ts): its root plus
 // its mounts, so a path under a volume or bind destination reaches the mount's host source, and
-// symlinks resolve as they would inside the container. tmpfs mounts of a running container live
-// only in its mount namespace and are refused with a clear error.
+// symlinks resolve as they would inside the container. Mount destinations are taken where runc
+// put them (resolved inside the root filesystem). tmpfs mounts of a running container live only
+// in its mount namespace and are refused with a clear error. An upload onto a single-file mount
+// rewrites that file in place; device nodes and fifos in an upload are made, as Docker does.
 import { existsSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
 import { posix } from 'node:path'
 import { finished } from 'node:stream/promises'
 import type { Readable } from 'node:stream'
 import { BerthError } from '../../lib/errors.js'
 import type { ContainerRecord } from '../../state/records.js'
 import { packScoped } from '../../storage/scoped-pack.js'
-import { mountOf, openInScope, procPath, readLinkInScope, resolveInScope, type MountRoute, type Scope, type ScopedEntry } from '../../storage/scoped-path.js'
-import { unpack } from '../../storage/unpack.js'
-import { lchown } from '../../sys/ffi.js'
+import { mountOf, openInScope, procPath, readLinkInScope, resolveInScope, unreachable, type MountRoute, type Scope, type ScopedEntry } from '../../storage/scoped-path.js'
+import { unpack, type Routed } from '../../storage/unpack.js'
+import { lchown, mknod } from '../../sys/ffi.js'
 import type { ContainerDeps } from './deps.js'
 import { containerDirs, isMounted, mountRootfs, unmountRootfs } from './rootfs.js'
+import { sortParentFirst } from './mounts.js'
 
 /** What HEAD/GET report about a path, before Docker's encoding (api/wire/archive.ts). */
 export interface PathStat {
@@ -46,7 +50,8 @@ function checkPath(path: string): void {
 /** A trailing `/` or `/.` asks for the directory itself, so its last component is followed. */
 const wantsDir = (path: string) => path.endsWith('/') || path.endsWith('/.') || path === '.'
 
-function scopeOf(deps: ContainerDeps, c: ContainerRecord, live: boolean): Scope {
+/** The container's mounts, lexically: destination (clean, absolute), host source (none for a live tmpfs). */
+function mountList(deps: ContainerDeps, c: ContainerRecord, live: boolean): MountRoute[] {
   const dirs = containerDirs(deps.paths, c.id)
   const mounts: MountRoute[] = []
   const add = (destination: string, source: string | undefined, readOnly: boolean) => {
@@ -64,7 +69,35 @@ function scopeOf(deps: ContainerDeps, c: ContainerRecord, live: boolean): Scope 
   for (const [dest, file] of [['/etc/hostname', dirs.hostname], ['/etc/hosts', dirs.hosts], ['/etc/resolv.conf', dirs.resolvConf]] as const) {
     if (existsSync(file)) add(dest, file, false)
   }
-  return { root: dirs.merged, mounts }
+  return sortParentFirst(mounts.map((m) => ({ ...m, Destination: m.destination }))).map(({ Destination: _d, ...m }) => m)
+}
+
+/**
+ * The container's scope: its root and its mounts at the destinations runc really used. runc
+ * resolves a destination inside the root filesystem, following symlinks (securejoin), after the
+ * mounts before it are in place; so `-v x:/var/run/foo` with /var/run → /run in the image is a
+ * mount at /run/foo, and a cp path through either name must reach it.
+ */
+async function scopeOf(deps: ContainerDeps, c: ContainerRecord, live: boolean): Promise<Scope> {
+  const root = containerDirs(deps.paths, c.id).merged
+  const mounts: MountRoute[] = []
+  for (const m of mountList(deps, c, live)) {
+    const destination = await resolvedDestination({ root, mounts }, m.destination)
+    if (!mounts.some((x) => x.destination === destination)) mounts.push({ ...m, destination })
+  }
+  return { root, mounts }
+}
+
+/** Where `dest` lands inside the scope; the lexical path when it cannot be resolved (runc would have failed on it). */
+async function resolvedDestination(scope: Scope, dest: string): Promise<string> {
+  try {
+    const r = await resolveInScope(scope, dest, { followLast: true })
+    if ('missing' in r) return r.missing
+    await r.entry.fh.close()
+    return r.entry.inside === '/' ? dest : r.entry.inside
+  } catch {
+    return dest
+  }
 }
 
 /**
@@ -84,7 +117,7 @@ function withScope<T>(deps: ContainerDeps, ref: string, use: (scope: Scope, c: C
       const live = cur.state.status === 'running' || cur.state.status === 'paused'
       if (!wasMounted) await mountRootfs(dirs, cur.lowerDirs)
       try {
-        const r = await use(scopeOf(deps, cur, live && wasMounted), cur)
+        const r = await use(await scopeOf(deps, cur, live && wasMounted), cur)
         resolve(r)
         if (!wasMounted && settle) await settle(r).catch(() => undefined)
       } finally {
@@ -163,6 +196,7 @@ export function putArchive(deps: ContainerDeps, ref: string, path: string, tar: 
       await unpack(tar, `${procPath(entry.fh.fd)}/.`, {
         pinned: true,
         keepOwners: opts.copyUIDGID ? { lchown } : undefined,
+        nodes: { mknod },
         noOverwriteDirNonDir: opts.noOverwriteDirNonDir,
         route: await mountRoutes(scope, entry, c),
         describe: (parts) => posix.join(entry.inside, ...parts),
@@ -181,19 +215,22 @@ function checkWritable(mount: MountRoute | undefined, c: ContainerRecord): void 
 
 /**
  * Entries that land under a mount below the extraction point go to that mount's source, as
- * they would inside the container; read-only mounts refuse them.
+ * they would inside the container; read-only mounts refuse them. An entry landing exactly on a
+ * single-file mount (a file bind, /etc/hosts) is marked so that only its content is rewritten.
  */
-async function mountRoutes(scope: Scope, entry: ScopedEntry, c: ContainerRecord) {
+async function mountRoutes(scope: Scope, entry: ScopedEntry, c: ContainerRecord): Promise<((parts: readonly string[]) => Routed) | undefined> {
   const base = entry.inside === '/' ? '' : entry.inside
   const below = scope.mounts.filter((m) => m.destination.startsWith(`${base}/`))
   if (below.length === 0) return undefined
+  const files = new Set<string>()
+  for (const m of below) if (m.source !== undefined && (await stat(m.source).catch(() => undefined))?.isFile()) files.add(m.destination)
   const root = `${procPath(entry.fh.fd)}/.`
-  return (parts: readonly string[]) => {
+  return (parts) => {
     const inside = `${base}/${parts.join('/')}`
     const m = mountOf({ ...scope, mounts: below }, inside)
     if (!m) return { root, parts: [...parts] }
-    if (m.source === undefined) throw new BerthError('invalid', `${m.destination} is on a tmpfs mount of a running container, which cannot be reached from the host`)
+    if (m.source === undefined) throw unreachable(m.destination)
     checkWritable(m, c)
-    return { root: m.source, parts: parts.slice(m.destination.slice(base.length + 1).split('/').length) }
+    return { root: m.source, parts: parts.slice(m.destination.slice(base.length + 1).split('/').length), isFile: files.has(m.destination) }
   }
 }

@@ -91,3 +91,17 @@ test('planMounts: precedence, duplicates, image volumes, parent first', () => {
   assert.throws(() => planMounts({ tmpfs: { '/': '' }, sourceExists: exists }), invalid(/destination can't be '\/'/))
   assert.throws(() => planMounts({ configVolumes: ['/'], sourceExists: exists }), invalid(/destination can't be '\/'/))
 })
+
+test('--mount volume-subpath and bind-nonrecursive', () => {
+  assert.deepEqual(parseMountSpec({ Type: 'volume', Source: 'vv', Target: '/v', VolumeOptions: { Subpath: 'a/./b/' } }, exists), {
+    Type: 'volume', Name: 'vv', Source: '', Destination: '/v', Driver: 'local', Mode: '', RW: true, Propagation: '', copyData: false, subpath: 'a/b/',
+  })
+  assert.equal(parseMountSpec({ Type: 'volume', Source: 'vv', Target: '/v', VolumeOptions: { Subpath: 'a/../b' } }, exists).subpath, 'b')
+  for (const bad of ['/abs', '..', '../x', 'a/../../x'])
+    assert.throws(() => parseMountSpec({ Type: 'volume', Source: 'vv', Target: '/v', VolumeOptions: { Subpath: bad } }, exists),
+      invalid(/^invalid mount config for type "volume": subpath must be a relative path within the volume$/), bad)
+  assert.throws(() => parseMountSpec({ Type: 'volume', Target: '/v', VolumeOptions: { Subpath: 'a' } }, exists),
+    invalid(/^invalid mount config for type "volume": must not set Subpath when using anonymous volumes$/))
+  assert.equal(parseMountSpec({ Type: 'bind', Source: '/exists', Target: '/b', BindOptions: { NonRecursive: true } }, exists).nonRecursive, true)
+  assert.equal(parseMountSpec({ Type: 'bind', Source: '/exists', Target: '/b' }, exists).nonRecursive, undefined)
+})

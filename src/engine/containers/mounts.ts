@@ -8,8 +8,9 @@
 // precedence: --volumes-from first, then Binds and Mounts replace entries at the same destination
 // (two user mounts at one destination are refused), then Config.Volumes fill what is left.
 import { posix } from 'node:path'
-import { BerthError, invalid } from '../../lib/errors.js'
+import { invalid } from '../../lib/errors.js'
 import type { MountPoint } from '../../state/records.js'
+import { checkVolumeName } from '../volumes/options.js'
 
 /** HostConfig.Mounts entry (`--mount`), as Docker's API sends it. */
 export interface MountSpec {
@@ -38,7 +39,6 @@ const RW_MODES = new Set(['rw', 'ro'])
 const LABEL_MODES = new Set(['z', 'Z'])
 const COPY_MODES = new Set(['nocopy'])
 const CONSISTENCY_MODES = new Set(['consistent', 'cached', 'delegated'])
-const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/
 
 export const DEFAULT_PROPAGATION = 'rprivate'
 
@@ -54,6 +54,13 @@ export function isValidMode(mode: string): boolean {
   return counts.every((n) => n <= 1)
 }
 
+/** Go's filepath.IsLocal: relative, non-empty, and `..` never climbs above where it starts. */
+export function isLocalPath(p: string): boolean {
+  if (p === '' || p.startsWith('/')) return false
+  const clean = posix.normalize(p)
+  return clean !== '..' && !clean.startsWith('../')
+}
+
 const modeWords = (mode: string) => (mode === '' ? [] : mode.split(','))
 
 function checkTarget(type: string, target: string | undefined): string {
@@ -62,14 +69,6 @@ function checkTarget(type: string, target: string | undefined): string {
   if (posix.normalize(target) === '/') throw fail("invalid specification: destination can't be '/'")
   if (!target.startsWith('/')) throw fail(`invalid mount path: '${target}' mount path must be absolute`)
   return posix.normalize(target).replace(/\/$/, '')
-}
-
-export function checkVolumeName(name: string): void {
-  if (!VOLUME_NAME.test(name))
-    throw invalid(
-      `create ${name}: "${name}" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. ` +
-        'If you intended to pass a host directory, use absolute path',
-    )
 }
 
 const volumePoint = (name: string, destination: string, rw: boolean, mode: string, copyData: boolean): MountPoint => ({
@@ -118,19 +117,23 @@ export function parseMountSpec(m: MountSpec, sourceExists: (path: string) => boo
       const propagation = m.BindOptions?.Propagation || DEFAULT_PROPAGATION
       if (!PROPAGATIONS.has(propagation)) throw fail(`invalid propagation mode: ${propagation}`)
       if (m.VolumeOptions) throw fail('field VolumeOptions must not be specified')
-      if (m.BindOptions?.NonRecursive) throw new BerthError('not-implemented', 'non-recursive bind mounts (bind-nonrecursive) not supported by berth yet')
       if (!m.Source.startsWith('/')) throw fail(`invalid mount path: '${m.Source}' mount path must be absolute`)
       if (!m.BindOptions?.CreateMountpoint && !sourceExists(m.Source)) throw fail(`bind source path does not exist: ${m.Source}`)
-      return { Type: 'bind', Source: posix.normalize(m.Source).replace(/(.)\/$/, '$1'), Destination: destination, Mode: '', RW: rw, Propagation: propagation }
+      const point: MountPoint = { Type: 'bind', Source: posix.normalize(m.Source).replace(/(.)\/$/, '$1'), Destination: destination, Mode: '', RW: rw, Propagation: propagation }
+      return m.BindOptions?.NonRecursive ? { ...point, nonRecursive: true } : point
     }
     case 'volume': {
       if (m.BindOptions) throw fail('field BindOptions must not be specified')
-      if (m.VolumeOptions?.Subpath) throw new BerthError('not-implemented', 'volume subpaths (volume-subpath) not supported by berth yet')
+      const subpath = m.VolumeOptions?.Subpath
+      if (subpath && !m.Source) throw fail('must not set Subpath when using anonymous volumes')
+      if (subpath && !isLocalPath(subpath)) throw fail('subpath must be a relative path within the volume')
       if (!m.Source && m.ReadOnly) throw fail('must not set ReadOnly mode when using anonymous volumes')
       const driver = m.VolumeOptions?.DriverConfig?.Name
       if (driver && driver !== 'local') throw invalid(`volume driver ${driver} is not supported: only "local"`)
       if (m.Source) checkVolumeName(m.Source)
-      return volumePoint(m.Source ?? '', destination, rw, '', !m.VolumeOptions?.NoCopy)
+      const point = volumePoint(m.Source ?? '', destination, rw, '', !m.VolumeOptions?.NoCopy)
+      // Docker copies the image's content only into a whole volume
+      return subpath ? { ...point, copyData: false, subpath: posix.normalize(subpath) } : point
     }
     case 'tmpfs': {
       if (m.BindOptions) throw fail('field BindOptions must not be specified')

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { UndoStack } from '../../lib/undo.js'
@@ -8,7 +8,7 @@ import { BerthError } from '../../lib/errors.js'
 import type { ContainerRecord, DockerConfig, DockerHostConfig, MountPoint } from '../../state/records.js'
 import type { VolumeCreateRequest, VolumeHooks, VolumeRecord } from '../volumes/types.js'
 import type { ContainerDeps } from './deps.js'
-import { createMounts, ownedVolumes, prepareMounts } from './volume-mounts.js'
+import { createMounts, ownedVolumes, prepareMounts, subpathSource } from './volume-mounts.js'
 
 /** An in-memory volume service: directories under `root`, calls recorded. */
 function fakeVolumes(root: string) {
@@ -117,6 +117,27 @@ test('start: volumes are prepared and filled from the image once, binds and tmpf
     assert.deepEqual(await readdir(join(root, 'made')), [])
     assert.equal(mounts[0]!.copyData, false)
     assert.deepEqual(calls.filter((x) => x.startsWith('prepare')), ['prepare etcvol', 'prepare bare'])
+  } finally {
+    await rm(root, { recursive: true, force: true })
+  }
+})
+
+test('subpath: resolved inside the volume, missing is Docker’s not-found, links out are refused', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'vm-sub-'))
+  try {
+    const vol = join(root, 'v', '_data')
+    await mkdir(join(vol, 'a', 'b'), { recursive: true })
+    await symlink('a/b', join(vol, 'inlink'))
+    await symlink('/etc', join(vol, 'abs'))
+    await symlink('../..', join(vol, 'up'))
+    assert.equal(await subpathSource(vol, 'a/b'), join(vol, 'a', 'b'))
+    assert.equal(await subpathSource(vol, 'inlink'), join(vol, 'a', 'b'))
+    assert.equal(await subpathSource(vol, 'a/..'), vol)
+    await assert.rejects(subpathSource(vol, 'a/nope/x'), (e: unknown) => e instanceof BerthError && e.kind === 'not-found' &&
+      e.message === `cannot access path ${join(vol, 'a/nope/x')}: lstat ${join(vol, 'a/nope')}: no such file or directory`)
+    for (const out of ['abs', 'up', 'up/v'])
+      await assert.rejects(subpathSource(vol, out), (e: unknown) => e instanceof BerthError && e.kind === 'invalid' &&
+        e.message === `path concatenation escapes the base directory, base: ${vol}, subpath: ${out}`, out)
   } finally {
     await rm(root, { recursive: true, force: true })
   }

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
+import { chownSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startDaemon, type RunResult, type TestDaemon } from '../../helpers/daemon.js'
 
@@ -12,7 +12,7 @@ let d: TestDaemon
 let work: string
 // The container's files: a directory, a file owned by 1234:5678, links out to "/etc" three ways.
 const SETUP = [
-  'mkdir -p /d/sub', 'echo hi > /d/f', 'echo s > /d/sub/g', 'chown 1234:5678 /d/f',
+  'mkdir -p /d/sub', 'echo hi > /d/f', 'echo s > /d/sub/g', 'chown 1234:5678 /d/f', 'ln /d/f /d/hl', 'chmod 0741 /d/sub/g',
   'echo container-passwd > /etc/passwd', 'ln -s /etc /link', 'ln -s ../../../../../../etc /up', 'ln -s /d/f /lf',
 ].join(' && ')
 
@@ -64,6 +64,9 @@ for (const c of ['docker', 'berth'] as const) {
         ok(cli(c, ['cp', `${ctr}:/d`, out]))
         assert.equal(readFileSync(join(out, 'f'), 'utf8'), 'hi\n')
         assert.equal(readFileSync(join(out, 'sub/g'), 'utf8'), 's\n')
+        // a hard link stays one (docker's CopyTo), modes are kept exactly
+        assert.equal(statSync(join(out, 'hl')).ino, statSync(join(out, 'f')).ino)
+        assert.equal(statSync(join(out, 'sub/g')).mode & 0o7777, 0o741)
         const into = fresh('into')
         mkdirSync(into)
         ok(cli(c, ['cp', `${ctr}:/d/.`, into]))
@@ -82,8 +85,11 @@ for (const c of ['docker', 'berth'] as const) {
         const dir = fresh('srcdir')
         mkdirSync(join(dir, 'in'), { recursive: true })
         writeFileSync(join(dir, 'in/x'), 'x\n')
+        linkSync(join(dir, 'in/x'), join(dir, 'in/y'))
         ok(cli(c, ['cp', dir, `${ctr}:/d/sub`]))
         assert.equal(catInside(c, ctr, `/d/sub/${dir.split('/').pop()}/in/x`), 'x\n')
+        // the hard link arrives as one (tar lists the second name as a link to the first)
+        assert.ok(listing(c, ctr, `/d/sub/${dir.split('/').pop()}/in`).some((l) => l.startsWith('h')), 'a hard link entry')
       })
 
       test('- streams a tar both ways', () => {

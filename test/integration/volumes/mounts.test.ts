@@ -1,21 +1,20 @@
 // Mounts in containers through both CLIs (seeds 002 and 004): anonymous and named volumes, bind
 // mounts (directories, read-only, single files), --mount and its stricter errors, tmpfs,
 // copy-up from the image (owners and modes kept, only into an empty volume, off with nocopy),
-// --volumes-from with one and two sources from stopped data-only containers, `rm -v` and `--rm`
-// removing anonymous volumes only, nested targets, and the tar backup and restore of seed 002.
-// The mounts live in the containers' mount namespaces: the host's mount table shows none.
+// Docker's 400s for bad input, inspect and list against Docker's schema. The mounts live in the
+// containers' mount namespaces: the host's mount table shows none. (--volumes-from, `rm -v`,
+// `--rm`, image VOLUMEs and seed 002's backup and restore: volumes-from.test.ts.)
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { REPO, startDaemon, type RunResult, type TestDaemon } from '../../helpers/daemon.js'
+import { startDaemon, type RunResult, type TestDaemon } from '../../helpers/daemon.js'
+import { mountProbes, type Mount } from './mount-probes.js'
 import { formatMismatches, validateResponse } from '../../helpers/schema.js'
-
-const FIXTURE = join(REPO, '../shared/fixtures/whiteouts.docker-save.tar')
+import { assertNothingMade, engineState } from '../../helpers/half-made.js'
 
 let d: TestDaemon
 const CLIS = ['docker', 'berth'] as const
-type Cli = (typeof CLIS)[number]
 
 before(async () => {
   d = await startDaemon('mounts')
@@ -29,23 +28,7 @@ function ok(r: RunResult): string {
   return r.stdout
 }
 
-interface Mount {
-  Type: string
-  Name?: string
-  Source: string
-  Destination: string
-  Driver?: string
-  Mode: string
-  RW: boolean
-  Propagation: string
-}
-const mountsOf = (cli: Cli, name: string): Mount[] => JSON.parse(ok(d[cli](['inspect', '-f', '{{json .Mounts}}', name])))
-const volumeNames = () => (existsSync(join(d.dataRoot, 'volumes')) ? readdirSync(join(d.dataRoot, 'volumes')).sort() : [])
-const hostDir = (name: string) => {
-  const p = join(d.dir, name)
-  mkdirSync(p, { recursive: true })
-  return p
-}
+const { mountsOf, volumeNames, hostDir } = mountProbes(() => d)
 
 for (const cli of CLIS) {
   describe(`mounts through ${cli}`, () => {
@@ -113,6 +96,10 @@ for (const cli of CLIS) {
       ok(d[cli](['run', '-d', '--name', name, '--tmpfs', '/t:size=2m', '-v', '/data', 'busybox', 'sleep', '60']))
       const line = ok(d[cli](['exec', name, 'grep', ' /t ', '/proc/mounts']))
       assert.match(line, /^tmpfs \/t tmpfs rw,nosuid,nodev,noexec,relatime,size=2048k/)
+      // seed 002: what exec writes into the anonymous volume is in its host directory
+      ok(d[cli](['exec', name, 'sh', '-c', 'echo from exec > /data/f']))
+      const [vol] = mountsOf(cli, name)
+      assert.equal(readFileSync(join(vol!.Source, 'f'), 'utf8'), 'from exec\n')
       const merged = join(d.dataRoot, 'containers', ok(d[cli](['inspect', '-f', '{{.Id}}', name])).trim(), 'merged')
       const hostMounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '')
       assert.deepEqual(hostMounts.filter((p) => p.startsWith(`${merged}/`) || p.includes(join(d.dataRoot, 'volumes'))), [])
@@ -145,73 +132,11 @@ for (const cli of CLIS) {
       assert.equal(ok(d[cli](['run', '--rm', '--mount', `type=volume,src=nc2-${cli},dst=/var,volume-nocopy`, 'busybox', 'ls', '-A', '/var'])), '')
     })
 
-    test('--volumes-from one and two stopped data-only containers, :ro', () => {
-      ok(d[cli](['run', '--name', `data1-${cli}`, '-v', '/data', 'busybox', 'echo', 'This is a data-only container']))
-      ok(d[cli](['create', '--name', `data2-${cli}`, '-v', '/other', '-v', `${hostDir(`from-${cli}`)}:/hostdir`, 'busybox', 'true']))
-      ok(d[cli](['run', '--rm', '--volumes-from', `data1-${cli}`, 'busybox', 'sh', '-c', 'echo one > /data/f']))
-      const both = ok(d[cli](['run', '--rm', '--volumes-from', `data1-${cli}`, '--volumes-from', `data2-${cli}`, 'busybox', 'sh', '-c',
-        'cat /data/f; echo two > /other/g; echo three > /hostdir/h; cat /other/g']))
-      assert.equal(both, 'one\ntwo\n')
-      assert.equal(readFileSync(join(d.dir, `from-${cli}`, 'h'), 'utf8'), 'three\n')
-      const ro = d[cli](['run', '--rm', '--volumes-from', `data1-${cli}:ro`, 'busybox', 'touch', '/data/x'])
-      assert.match(ro.stderr, /Read-only file system/)
-      // the --rm containers above did not take data1's anonymous volume with them
-      const [m] = mountsOf(cli, `data1-${cli}`)
-      assert.equal(readFileSync(join(m!.Source, 'f'), 'utf8'), 'one\n')
-      const from = d[cli](['create', '--name', `consumer-${cli}`, '--volumes-from', `data1-${cli}`, 'busybox', 'true'])
-      ok(from)
-      assert.deepEqual(mountsOf(cli, `consumer-${cli}`).map((x) => [x.Name, x.Destination]), [[m!.Name, '/data']])
-      ok(d[cli](['rm', '-v', `consumer-${cli}`]))
-      assert.ok(existsSync(m!.Source))
-      ok(d[cli](['rm', '-v', `data1-${cli}`, `data2-${cli}`]))
-      assert.equal(existsSync(m!.Source), false)
-    })
-
-    test('run --rm removes anonymous volumes and keeps named ones; nested targets mount parent first', () => {
-      const before = volumeNames()
-      ok(d[cli](['run', '--rm', '-v', '/anon', '-v', `keep-${cli}:/n`, '-v', `outer-${cli}:/x`, '-v', `inner-${cli}:/x/y`, 'busybox', 'sh', '-c',
-        'echo in > /x/y/f && ls /x && touch /anon/a']))
-      assert.deepEqual(volumeNames(), [...before, `inner-${cli}`, `keep-${cli}`, `outer-${cli}`].sort())
-      assert.equal(ok(d[cli](['run', '--rm', '-v', `inner-${cli}:/z`, 'busybox', 'cat', '/z/f'])), 'in\n')
-    })
-
-    test('an image VOLUME becomes an anonymous volume filled from the image; a bind there hides it', () => {
-      if (cli === 'docker') ok(d.docker(['load', '-i', FIXTURE]))
-      const name = `img-vol-${cli}`
-      assert.equal(ok(d[cli](['run', '--name', name, 'fx-whiteouts:1'])), 'one\n')
-      const [m, ...rest] = mountsOf(cli, name)
-      assert.equal(rest.length, 0)
-      assert.deepEqual([m!.Type, m!.Destination, m!.RW], ['volume', '/data', true])
-      const a = statSync(join(m!.Source, 'keep', 'a'))
-      assert.deepEqual([a.uid, a.gid], [1, 1])
-      assert.equal(statSync(join(m!.Source, 'keep')).mode & 0o7777, 0o750)
-      assert.deepEqual(readdirSync(m!.Source), ['keep'])
-      ok(d[cli](['rm', '-v', name]))
-      assert.equal(existsSync(m!.Source), false)
-      assert.equal(ok(d[cli](['run', '--rm', '-v', `${hostDir(`hide-${cli}`)}:/data`, 'fx-whiteouts:1', 'ls', '-A', '/data'])), '')
-    })
-
-    test('seed 002: tar backup through --volumes-from and restore into a new container’s volume', () => {
-      const backup = hostDir(`backup-${cli}`)
-      ok(d[cli](['run', '--name', `vol-simple-${cli}`, '-v', '/data', 'busybox', 'sh', '-c',
-        'mkdir -p /data/d && echo one > /data/a && echo two > /data/d/b && ln -s a /data/l && ln /data/a /data/hard && chown 5:6 /data/a && chmod 640 /data/a']))
-      ok(d[cli](['run', '--rm', '--volumes-from', `vol-simple-${cli}`, '-v', `${backup}:/backup`, 'busybox', 'tar', 'cvf', '/backup/data.tar', '/data']))
-      assert.ok(statSync(join(backup, 'data.tar')).size > 0)
-      ok(d[cli](['run', '--name', `vol-bck-${cli}`, '-v', '/data', 'busybox', 'true']))
-      ok(d[cli](['run', '--rm', '--volumes-from', `vol-bck-${cli}`, '-v', `${backup}:/backup`, 'busybox', 'tar', 'xvf', '/backup/data.tar', '-C', '/']))
-      const listing = (from: string) =>
-        ok(d[cli](['run', '--rm', '--volumes-from', from, 'busybox', 'sh', '-c', 'cd /data && find . | sort | xargs stat -c "%n %u %g %a %F %s %h" && cat a d/b && readlink l']))
-      const original = listing(`vol-simple-${cli}`)
-      assert.match(original, /\.\/a 5 6 640 regular file 4 2/)
-      assert.equal(listing(`vol-bck-${cli}`), original)
-      ok(d[cli](['rm', '-v', `vol-simple-${cli}`, `vol-bck-${cli}`]))
-    })
   })
 }
 
 test('bad mount input: Docker’s 400s, nothing half-made', async () => {
-  const before = volumeNames()
-  const containers = ok(d.docker(['ps', '-aq']))
+  const before = await engineState(d)
   const cases: Array<[Record<string, unknown>, string]> = [
     [{ Binds: ['rel/dir:/x'] }, 'create rel/dir: "rel/dir" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path'],
     [{ Binds: ['../x:/x'] }, 'create ../x: "../x" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path'],
@@ -227,8 +152,7 @@ test('bad mount input: Docker’s 400s, nothing half-made', async () => {
   }
   const r = await d.api('POST', '/v1.47/containers/create', { Image: 'busybox', Cmd: ['true'], HostConfig: { VolumesFrom: ['ghost'] } })
   assert.deepEqual([r.status, r.body.message], [404, 'No such container: ghost'])
-  assert.deepEqual(volumeNames(), before)
-  assert.equal(ok(d.docker(['ps', '-aq'])), containers)
+  await assertNothingMade(d, before, 'bad mount input')
 })
 
 test('inspect and list answer Docker’s schema; ps shows the mounts', async () => {

@@ -46,6 +46,13 @@ for (const cli of ['docker', 'berth'] as const) {
     assert.match(out, /df-writer\n/)
   })
 
+  test(`${cli} system df -v --format: one template over the four lists`, () => {
+    assert.equal(ok(d[cli](['system', 'df', '-v', '--format', '{{range .Volumes}}{{.Name}}:{{.Links}}:{{.Size}} {{end}}{{len .Containers}}'])), 'df-idle:0:0B df-vol:1:1.049MB 1')
+    const json = JSON.parse(ok(d[cli](['system', 'df', '-v', '--format', 'json'])))
+    assert.deepEqual(json.Volumes.map((v: { Name: string; Links: string }) => [v.Name, v.Links]), [['df-idle', '0'], ['df-vol', '1']])
+    assert.match(json.Containers[0].ID, /^[0-9a-f]{64}$/)
+  })
+
   test(`${cli} system df --format`, () => {
     assert.equal(ok(d[cli](['system', 'df', '--format', '{{.Type}}={{.TotalCount}}/{{.Active}}'])), 'Images=1/1\nContainers=1/0\nLocal Volumes=2/1\nBuild Cache=0/0\n')
     const json = ok(d[cli](['system', 'df', '--format', 'json'])).trimEnd().split('\n').map((l) => JSON.parse(l))

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { startDaemon, type RunResult, type TestDaemon } from '../../helpers/daemon.js'
 import { formatMismatches, validateResponse } from '../../helpers/schema.js'
+import { assertNothingMade, engineState } from '../../helpers/half-made.js'
 
 let d: TestDaemon
 const CLIS = ['docker', 'berth'] as const
@@ -97,7 +98,7 @@ for (const cli of CLIS) {
     })
 
     test('bad input: Docker messages and statuses, nothing made', async () => {
-      const before = readdirSync(volumesDir()).sort()
+      const before = await engineState(d)
       const cases: Array<[string[], string]> = [
         [['volume', 'create', '../x'], `create ../x: "../x" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`],
         [['volume', 'create', 'a/b'], `create a/b: "a/b" includes invalid characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed. If you intended to pass a host directory, use absolute path`],
@@ -113,7 +114,7 @@ for (const cli of CLIS) {
       assert.equal((await d.api('POST', '/volumes/create', { Name: '../x' })).status, 400)
       assert.equal((await d.api('POST', '/volumes/create', { Name: 'ok-name', Driver: 'nfsx' })).status, 404)
       assert.equal((await d.api('GET', '/volumes?filters={"nope":["1"]}')).status, 400)
-      assert.deepEqual(readdirSync(volumesDir()).sort(), before)
+      await assertNothingMade(d, before, 'bad volume input')
     })
 
     test('rm: names printed, missing ones fail with exit 1 unless -f, directories gone', () => {
