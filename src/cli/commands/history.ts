@@ -18,6 +18,6 @@ export const command: CommandModule<{ ref: string; human: boolean; noTrunc: bool
   run: async (o, ctx) => {
     const now = Date.now()
     const rows = (await ctx.client.images.history(o.ref)).map((h) => historyRow(h, { trunc: !o.noTrunc, human: o.human, now }))
-    ctx.stdout.write(renderList(historySpec, rows, o.format, o.quiet))
+    ctx.stdout.write(renderList(historySpec(o.human), rows, o.format, o.quiet))
   },
 }

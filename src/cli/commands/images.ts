@@ -2,7 +2,7 @@
 import type { CommandModule } from '../command.js'
 import { parseFilterFlags } from '../../client/filters.js'
 import type { Filters } from '../../client/types.js'
-import { imageRows, imagesSpec } from '../output/image-rows.js'
+import { imageRows, imagesFormat, imagesSpec } from '../output/image-rows.js'
 import { renderList } from '../output/list-format.js'
 import { formatHelp } from './ps.js'
 
@@ -28,9 +28,10 @@ export const command: CommandModule<ImagesOptions> = {
   run: async (o, ctx) => {
     const list = await ctx.client.images.list({ all: o.all, filters: o.filters })
     const now = Date.now()
-    const digests = o.digests || (o.format?.includes('.Digest') ?? false)
-    const rows = list.flatMap((img) => imageRows(img, { trunc: !o.noTrunc, digests, now }))
-    const out = renderList(imagesSpec(o.digests), rows, o.format, o.quiet)
+    const format = imagesFormat(o.format, o.digests)
+    const digestsInFormat = format?.includes('{{.Digest}}') ?? false
+    const rows = list.flatMap((img) => imageRows(img, { trunc: !o.noTrunc, digests: o.digests, digestsInFormat, now }))
+    const out = renderList(imagesSpec(o.digests), rows, format, o.quiet)
     // -q lists each image once, as docker does
     ctx.stdout.write(o.quiet && !o.format ? [...new Set(out.split('\n').filter(Boolean))].map((l) => l + '\n').join('') : out)
   },

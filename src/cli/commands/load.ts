@@ -1,8 +1,9 @@
-// `berth load`: send a tar (from -i FILE or stdin) to the daemon, print what it loaded.
-import { createReadStream } from 'node:fs'
-import { jsonLines } from '../../client/transport.js'
-import type { ProgressMessage } from '../../client/types.js'
+// `berth load`: send a tar (from -i FILE or stdin) to the daemon and render its answer as docker
+// does: on a terminal the daemon sends a "Loading layer" bar per layer; otherwise (or with -q)
+// it is asked to be quiet and only the "Loaded image: …" lines come back.
+import { open } from 'node:fs/promises'
 import { StatusError, type CommandModule } from '../command.js'
+import { renderJsonMessages, terminalOf } from '../output/progress.js'
 
 export const command: CommandModule<{ input?: string; quiet: boolean }> = {
   usage: '[OPTIONS]',
@@ -15,12 +16,10 @@ export const command: CommandModule<{ input?: string; quiet: boolean }> = {
   parse: (p) => ({ input: p.str('input'), quiet: p.bool('quiet') }),
   run: async (o, ctx) => {
     if (o.input === undefined && ctx.stdin.isTTY) throw new StatusError(1, 'requested load from stdin, but stdin is empty')
-    const tar = o.input !== undefined ? createReadStream(o.input) : ctx.stdin
-    const res = await ctx.client.images.load(tar, o.quiet)
-    for await (const m of jsonLines<ProgressMessage>(res)) {
-      if (m.error) throw new StatusError(1, m.errorDetail?.message ?? m.error)
-      if (m.stream) ctx.stdout.write(m.stream)
-      else if (m.status && !o.quiet) ctx.stdout.write(`${m.id ? `${m.id}: ` : ''}${m.status}\n`)
-    }
+    // opened before the daemon is contacted, as docker: a bad path is `open x: no such file…`
+    const tar = o.input !== undefined ? (await open(o.input)).createReadStream() : ctx.stdin
+    const term = terminalOf(ctx.stdout)
+    const res = await ctx.client.images.load(tar, o.quiet || !term.isTTY)
+    await renderJsonMessages(res, { out: ctx.stdout, ...term })
   },
 }

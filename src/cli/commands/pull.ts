@@ -1,5 +1,8 @@
-// `berth pull`: ask the daemon to pull, show its progress messages line by line.
-import type { CommandModule } from '../command.js'
+// `berth pull`: ask the daemon to pull, render its progress on stdout (bars on a terminal, each
+// status change once otherwise), then print the full reference as docker does
+// (`docker.io/library/busybox:latest`), with -q too.
+import { formatReference, normalizeReference } from '../../lib/reference.js'
+import { line, type CommandModule } from '../command.js'
 import { pullImage } from './create.js'
 
 export const command: CommandModule<{ ref: string; platform?: string; quiet: boolean }> = {
@@ -13,6 +16,7 @@ export const command: CommandModule<{ ref: string; platform?: string; quiet: boo
   args: { min: 1, max: 1 },
   parse: (p) => ({ ref: p.args[0]!, platform: p.str('platform'), quiet: p.bool('quiet') }),
   run: async (o, ctx) => {
-    await pullImage(o.quiet ? { ...ctx, stderr: { write: () => true } as never } : { ...ctx, stderr: ctx.stdout }, o.ref, o.platform)
+    await pullImage(ctx, o.ref, o.platform, { out: ctx.stdout, quiet: o.quiet })
+    line(ctx.stdout, formatReference(normalizeReference(o.ref)))
   },
 }

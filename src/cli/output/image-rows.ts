@@ -3,6 +3,9 @@ import type { HistoryItem, ImageSummary } from '../../client/types.js'
 import { ellipsis, goTimeString, humanDuration, humanSize, humanSizeDefault, truncateId } from './human.js'
 import { withLabels, type ListSpec } from './list-format.js'
 
+const RAW_IMAGE = 'repository: {{ .Repository }}\ntag: {{.Tag}}\nimage_id: {{.ID}}\ncreated_at: {{.CreatedAt}}\nvirtual_size: {{.Size}}\n'
+const RAW_IMAGE_DIGEST = 'repository: {{ .Repository }}\ntag: {{.Tag}}\ndigest: {{.Digest}}\nimage_id: {{.ID}}\ncreated_at: {{.CreatedAt}}\nvirtual_size: {{.Size}}\n'
+
 export const imagesSpec = (digests: boolean): ListSpec => ({
   defaultTable: digests
     ? 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'
@@ -13,7 +16,14 @@ export const imagesSpec = (digests: boolean): ListSpec => ({
     CreatedAt: 'CREATED AT', Size: 'SIZE', Containers: 'CONTAINERS', SharedSize: 'SHARED SIZE',
     UniqueSize: 'UNIQUE SIZE', VirtualSize: 'SIZE',
   },
+  raw: { full: digests ? RAW_IMAGE_DIGEST : RAW_IMAGE, quiet: 'image_id: {{.ID}}' },
 })
+
+/** docker's NewImageFormat: --digests adds a DIGEST column to a custom table lacking one. */
+export function imagesFormat(format: string | undefined, digests: boolean): string | undefined {
+  if (format === undefined || format === 'table' || !format.startsWith('table') || !digests) return format
+  return format.includes('{{.Digest}}') ? format : `${format}\t{{.Digest}}`
+}
 
 export interface ImageRow {
   Containers: string
@@ -41,7 +51,13 @@ export function splitRepoTag(ref: string): [string, string | undefined] {
 
 const familiar = (repo: string) => repo.replace(/^docker\.io\/library\//, '').replace(/^docker\.io\//, '')
 
-export function imageRows(img: ImageSummary, opts: { trunc: boolean; digests: boolean; now: number }): ImageRow[] {
+/**
+ * One row per repository and tag, as docker's imageFormatTaggedAndDigest: with digests shown
+ * (`--digests`, or `{{.Digest}}` in the format) a tag gets a row per digest of its repository;
+ * repositories known only by digest get rows of their own (`<none>` tag; one per digest with
+ * --digests, else one with an empty digest). An image with no reference is one `<none>` row.
+ */
+export function imageRows(img: ImageSummary, opts: { trunc: boolean; digests: boolean; digestsInFormat?: boolean; now: number }): ImageRow[] {
   const tags = new Map<string, string[]>()
   const digests = new Map<string, string[]>()
   for (const rt of img.RepoTags ?? []) {
@@ -74,8 +90,9 @@ export function imageRows(img: ImageSummary, opts: { trunc: boolean; digests: bo
     }, img.Labels)
   }
   const rows: ImageRow[] = []
+  const showDigests = opts.digests || opts.digestsInFormat === true
   for (const [repo, ts] of [...tags].sort(([a], [b]) => a.localeCompare(b))) {
-    const ds = opts.digests ? (digests.get(repo) ?? []) : []
+    const ds = showDigests ? (digests.get(repo) ?? []) : []
     digests.delete(repo)
     for (const tag of ts) {
       if (ds.length === 0) rows.push(base(repo, tag, '<none>'))
@@ -84,27 +101,44 @@ export function imageRows(img: ImageSummary, opts: { trunc: boolean; digests: bo
   }
   for (const [repo, ds] of digests) {
     if (opts.digests) for (const d of ds) rows.push(base(repo, '<none>', d))
-    else rows.push(base(repo, '<none>', '<none>'))
+    else rows.push(base(repo, '<none>', ''))
   }
   if (rows.length === 0) rows.push(base('<none>', '<none>', '<none>'))
   return rows
 }
 
-export const historySpec: ListSpec = {
-  defaultTable: 'table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}',
+/** docker's history table: CREATED with -H (the default), CREATED AT with -H=false. */
+export const historySpec = (human = true): ListSpec => ({
+  defaultTable: human
+    ? 'table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}'
+    : 'table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}',
   quiet: '{{.ID}}',
   headers: { ID: 'IMAGE', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', CreatedBy: 'CREATED BY', Size: 'SIZE', Comment: 'COMMENT' },
+})
+
+/** Go's time.Format(time.RFC3339) in local time: `2024-01-02T15:04:05Z`, `…T16:04:05+01:00`. */
+export function rfc3339Local(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  const off = -d.getTimezoneOffset()
+  const zone = off === 0 ? 'Z' : `${off > 0 ? '+' : '-'}${p(Math.trunc(Math.abs(off) / 60))}:${p(Math.abs(off) % 60)}`
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${zone}`
 }
+
+/** docker leaves CREATED empty for dates up to 2000-01-01 (zero or made-up timestamps). */
+const HISTORY_EPOCH = Date.UTC(2000, 0, 1) / 1000
 
 export function historyRow(h: HistoryItem, opts: { trunc: boolean; human: boolean; now: number }) {
   const created = new Date(h.Created * 1000)
+  const createdAt = rfc3339Local(created)
   const createdBy = h.CreatedBy.replace(/\t/g, ' ')
+  let createdSince = createdAt
+  if (opts.human) createdSince = h.Created <= HISTORY_EPOCH ? '' : `${humanDuration(opts.now - created.getTime())} ago`
   return {
     Comment: h.Comment,
-    CreatedAt: opts.human ? goTimeString(created) : created.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    CreatedAt: createdAt,
     CreatedBy: opts.trunc ? ellipsis(createdBy, 45) : createdBy,
-    CreatedSince: opts.human ? `${humanDuration(opts.now - created.getTime())} ago` : created.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    ID: h.Id === '<missing>' ? '<missing>' : opts.trunc ? truncateId(h.Id) : h.Id,
+    CreatedSince: createdSince,
+    ID: opts.trunc ? truncateId(h.Id) : h.Id,
     Size: opts.human ? humanSize(h.Size) : String(h.Size),
   }
 }

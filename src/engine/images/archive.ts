@@ -12,9 +12,14 @@ import { formatReference, normalizeReference } from '../../lib/reference.js'
 import { DigestStream, hexOf, isDigest, sha256 } from '../../storage/digest.js'
 import type { LayerSource } from './create.js'
 
+/** A layer file of the archive; size is the file's, for load progress. */
+export interface ArchiveLayer extends LayerSource {
+  size: number
+}
+
 export interface ArchiveImage {
   configBytes: Buffer
-  layers: LayerSource[]
+  layers: ArchiveLayer[]
   /** Full normalised references. */
   tags: string[]
 }
@@ -71,10 +76,10 @@ async function readDockerArchive(dir: string): Promise<ArchiveImage[]> {
     const configBytes = await readFile(await inside(dir, entry.Config))
     const named = /([0-9a-f]{64})(\.json)?$/.exec(entry.Config)
     if (named && sha256(configBytes) !== `sha256:${named[1]}`) throw bad(`${entry.Config}: digest mismatch`)
-    const layers: LayerSource[] = []
+    const layers: ArchiveLayer[] = []
     for (const rel of entry.Layers) {
       const path = await inside(dir, rel)
-      layers.push({ open: () => createReadStream(path) })
+      layers.push({ open: () => createReadStream(path), size: (await stat(path)).size })
     }
     out.push({ configBytes, layers, tags: (entry.RepoTags ?? []).map(fullRef) })
   }
@@ -137,12 +142,12 @@ async function readOciLayout(dir: string): Promise<ArchiveImage[]> {
   for (const top of index.manifests) {
     const m = await manifestOf(dir, top)
     const configBytes = await readBlob(dir, m.config)
-    const layers: LayerSource[] = []
+    const layers: ArchiveLayer[] = []
     for (const l of m.layers) {
       if (typeof l?.digest !== 'string' || !isDigest(l.digest)) throw bad(`bad layer digest ${JSON.stringify(l?.digest)}`)
       const path = await inside(dir, `blobs/sha256/${hexOf(l.digest)}`)
       if ((await fileDigest(path)) !== l.digest) throw bad(`blob ${l.digest}: digest mismatch`)
-      layers.push({ open: () => createReadStream(path) })
+      layers.push({ open: () => createReadStream(path), size: (await stat(path)).size })
     }
     const name = nameOf(top)
     out.push({ configBytes, layers, tags: name ? [name] : [] })
