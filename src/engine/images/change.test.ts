@@ -29,6 +29,11 @@ test('applies --change instructions in JSON and shell form', () => {
   })
 })
 
+test('ONBUILD triggers accumulate; an empty ENTRYPOINT clears it', () => {
+  const c = applyChanges({ Entrypoint: ['/ep'] }, ['ONBUILD RUN a', 'onbuild COPY . /x', 'ENTRYPOINT'])
+  assert.deepEqual(c, { Entrypoint: null, OnBuild: ['RUN a', 'COPY . /x'] })
+})
+
 test('rejects unknown instructions and bad ports', () => {
   assert.throws(() => applyChanges({}, ['RUN x']), { message: 'run is not a valid change command' })
   assert.throws(() => applyChanges({}, ['EXPOSE abc']), { message: 'invalid containerPort: abc' })

@@ -1,0 +1,24 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { childConfig } from './commit.js'
+
+const base = {
+  architecture: 'arm64', os: 'linux', variant: 'v8',
+  rootfs: { type: 'layers' as const, diff_ids: ['sha256:' + 'a'.repeat(64)] },
+  history: [{ created: '2020-01-01T00:00:00Z', created_by: 'base' }],
+}
+
+test('child config: parent rootfs and history plus one entry, platform from the parent', () => {
+  const c = childConfig(base, { config: { Cmd: ['x'] }, history: { created_by: 'sh', comment: 'm', author: 'a' }, author: 'a', container: 'c1', containerConfig: { Cmd: ['sh'] } }, 'sha256:' + 'b'.repeat(64), 'T')
+  assert.deepEqual(Object.keys(c), ['architecture', 'author', 'config', 'container', 'container_config', 'created', 'history', 'os', 'rootfs', 'variant'])
+  assert.deepEqual(c.rootfs.diff_ids, ['sha256:' + 'a'.repeat(64), 'sha256:' + 'b'.repeat(64)])
+  assert.deepEqual(c.history, [base.history[0], { created: 'T', author: 'a', created_by: 'sh', comment: 'm' }])
+  assert.deepEqual([c.architecture, c.os, c.variant, c.created], ['arm64', 'linux', 'v8', 'T'])
+})
+
+test('child config: no new layer is an empty_layer entry; scratch keeps no author', () => {
+  const c = childConfig(base, { config: {}, history: {} }, undefined, 'T')
+  assert.deepEqual(c.rootfs.diff_ids, base.rootfs.diff_ids)
+  assert.deepEqual(c.history!.at(-1), { created: 'T', empty_layer: true })
+  assert.equal('author' in c, false)
+})
