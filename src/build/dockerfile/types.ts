@@ -44,4 +44,9 @@ export interface Dockerfile {
   /** ARG instructions before the first FROM: usable in FROM lines. */
   globalArgs: Instruction[]
   stages: Stage[]
+  /**
+   * Lines Docker's builder prints to the build output before the first step (empty continuation
+   * lines), each without its newline; absent when there are none.
+   */
+  warnings?: string[]
 }
