@@ -44,6 +44,18 @@ const MIGRATIONS: string[] = [
      name TEXT PRIMARY KEY,
      record TEXT NOT NULL
    );`,
+  // Where pulled layers came from (state/distribution.ts): a layer (diff ID) may be known under
+  // several compressed blobs, in several repositories of several registries.
+  `CREATE TABLE distribution (
+     diff_id TEXT NOT NULL,
+     digest TEXT NOT NULL,
+     media_type TEXT NOT NULL,
+     size INTEGER NOT NULL,
+     registry TEXT NOT NULL,
+     repository TEXT NOT NULL,
+     PRIMARY KEY (diff_id, digest, registry, repository)
+   );
+   CREATE INDEX distribution_digest ON distribution (digest);`,
 ]
 
 export function openDb(path: string): Db {

@@ -66,15 +66,33 @@ export class LayerStore {
       await this.blobs.adopt(tarFile, diffId)
       const chainId = parentChainId === null ? diffId : sha256(`${parentChainId} ${diffId}`)
       await mkdir(this.root, { recursive: true })
-      if (await this.has(chainId)) await rm(work, { recursive: true, force: true })
-      else {
-        await rm(this.dir(chainId), { recursive: true, force: true }) // a half-removed leftover without diff/
-        await rename(work, this.dir(chainId))
-      }
+      // one placement per chain ID at a time: two pulls unpacking the same layer must not both
+      // see it absent, nor clear away the directory the other just renamed into place
+      await this.serialized(chainId, async () => {
+        if (await this.has(chainId)) await rm(work, { recursive: true, force: true })
+        else {
+          await rm(this.dir(chainId), { recursive: true, force: true }) // a half-removed leftover without diff/
+          await rename(work, this.dir(chainId))
+        }
+      })
       return { chainId, diffId, size: r.size, tarSize: r.tarSize }
     } catch (e) {
       await rm(work, { recursive: true, force: true })
       throw e
+    }
+  }
+
+  private readonly placing = new Map<string, Promise<void>>()
+
+  private async serialized(chainId: string, fn: () => Promise<void>): Promise<void> {
+    const before = this.placing.get(chainId) ?? Promise.resolve()
+    const mine = before.then(fn, fn)
+    const tail = mine.catch(() => undefined)
+    this.placing.set(chainId, tail)
+    try {
+      await mine
+    } finally {
+      if (this.placing.get(chainId) === tail) this.placing.delete(chainId)
     }
   }
 

@@ -73,10 +73,10 @@ test('gzip is detected by magic and the diffId is of the uncompressed stream', a
   })
 })
 
-test('zstd is refused as not supported yet', async () => {
+test('a damaged zstd layer is refused (storage/decompress.test.ts has the good ones)', async () => {
   await withDirs(async (_base, root) => {
     const zstd = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0])
-    await assert.rejects(unpack(Readable.from([zstd]), root, plain), /zstd-compressed layers are not supported yet/)
+    await assert.rejects(unpack(Readable.from([zstd]), root, plain), /^BerthError: zstd: /)
   })
 })
 
@@ -164,5 +164,43 @@ test('layer mode: owners, devices, whiteouts and opaque dirs go through NodeOps'
       'lchown /null 0:0',
     ])
     assert.deepEqual((await readdir(root)).sort(), ['d', 'e', 'null'])
+  })
+})
+
+// docker cp's uses: device nodes through `nodes`, and entries routed onto a single-file mount
+test('device nodes and fifos go through `nodes`; without it they are refused', async () => {
+  await withDirs(async (_, root) => {
+    const made: string[] = []
+    const mknod = (path: string, mode: number, dev: bigint | number) => void made.push(`${path.slice(root.length)} ${mode.toString(8)} ${dev}`)
+    const entries: Entry[] = [
+      { name: 'null2', type: 'character-device', mode: 0o666, devmajor: 1, devminor: 3 },
+      { name: 'p', type: 'fifo', mode: 0o600 },
+    ]
+    await assert.rejects(unpack(Readable.from([await tarOf(entries)]), root, {}), /device nodes are not allowed here/)
+    // the fake makes nothing, so the metadata step after it meets a missing file: only the calls matter
+    await unpack(Readable.from([await tarOf(entries.slice(0, 1))]), root, { nodes: { mknod } }).catch(() => undefined)
+    await unpack(Readable.from([await tarOf(entries.slice(1))]), root, { nodes: { mknod } }).catch(() => undefined)
+    assert.deepEqual(made, ['/null2 20666 259', '/p 10600 0'])
+  })
+})
+
+test('a file landing on a single-file mount rewrites its content in the same inode; anything else is refused', async () => {
+  await withDirs(async (base, root) => {
+    const file = join(base, 'mounted')
+    writeFileSync(file, 'old\n')
+    const ino = (await stat(file)).ino
+    const route = (parts: readonly string[]) =>
+      parts[0] === 'greeting' ? { root: file, parts: parts.slice(1), isFile: true } : { root, parts: [...parts] }
+    const describe = (parts: readonly string[]) => `/etc/${parts.join('/')}`
+    await unpack(Readable.from([await tarOf([{ name: 'greeting', body: 'new content\n', mode: 0o640 }, { name: 'other', body: 'o' }])]), root, { route, describe })
+    assert.equal(await readFile(file, 'utf8'), 'new content\n')
+    assert.equal((await stat(file)).ino, ino)
+    assert.equal((await stat(file)).mode & 0o7777, 0o640)
+    assert.equal(await readFile(join(root, 'other'), 'utf8'), 'o')
+    for (const entries of [[{ name: 'greeting/', type: 'directory' as const }], [{ name: 'greeting', type: 'symlink' as const, linkname: '/x' }], [{ name: 'greeting/x', body: 'x' }]]) {
+      await assert.rejects(unpack(Readable.from([await tarOf(entries)]), root, { route, describe }),
+        (e: Error & { kind?: string }) => e.kind === 'invalid' && /^cannot overwrite "\/etc\/greeting.*it is a single-file mount/.test(e.message))
+    }
+    assert.equal(await readFile(file, 'utf8'), 'new content\n')
   })
 })

@@ -1,0 +1,122 @@
+// Registry credentials and challenges. Credentials arrive per request in the X-Registry-Auth
+// header (base64url JSON, Docker's AuthConfig). A registry's 401 carries WWW-Authenticate:
+// Basic (send the username and password) or Bearer (get a token from the realm for the wanted
+// scope, with the credentials when given, and send that). Tokens are cached per realm, service,
+// scope and credential until they expire.
+import { BerthError } from '../lib/errors.js'
+
+/** Docker's AuthConfig as it appears in X-Registry-Auth. */
+export interface AuthConfig {
+  username?: string
+  password?: string
+  /** base64("user:password"), as in a docker config.json */
+  auth?: string
+  serveraddress?: string
+  /** An OAuth refresh token from a previous login. */
+  identitytoken?: string
+  /** A bearer token to send as is. */
+  registrytoken?: string
+  email?: string
+}
+
+/**
+ * Decodes an X-Registry-Auth value. Empty or `{}` means anonymous (undefined). Docker clients
+ * use base64url; older ones standard base64: both decode. Bad input is Docker's 400.
+ */
+export function decodeAuthHeader(value: string | null | undefined): AuthConfig | undefined {
+  if (!value || value.trim() === '') return undefined
+  let parsed: unknown
+  try {
+    const text = Buffer.from(value.trim().replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8')
+    parsed = JSON.parse(text)
+  } catch {
+    throw new BerthError('invalid', 'invalid X-Registry-Auth header: invalid character in JSON')
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined
+  const a = parsed as Record<string, unknown>
+  const str = (k: string) => (typeof a[k] === 'string' && a[k] !== '' ? (a[k] as string) : undefined)
+  const out: AuthConfig = {}
+  for (const k of ['username', 'password', 'auth', 'serveraddress', 'identitytoken', 'registrytoken', 'email'] as const) {
+    const v = str(k)
+    if (v !== undefined) out[k] = v
+  }
+  if (out.auth && !out.username) {
+    const plain = Buffer.from(out.auth, 'base64').toString('utf8')
+    const colon = plain.indexOf(':')
+    if (colon > 0) {
+      out.username = plain.slice(0, colon)
+      out.password = plain.slice(colon + 1)
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
+/** Encodes credentials for X-Registry-Auth (what the CLI and tests send). */
+export const encodeAuthHeader = (a: AuthConfig): string => Buffer.from(JSON.stringify(a)).toString('base64url')
+
+export interface Challenge {
+  scheme: string
+  params: Record<string, string>
+}
+
+/**
+ * Parses `Bearer realm="…",service="…",scope="…"`. Node joins repeated WWW-Authenticate headers
+ * with ", ", so a value may hold several challenges: a new one starts at each known scheme word.
+ */
+export function parseChallenges(header: string | string[] | undefined): Challenge[] {
+  const values = Array.isArray(header) ? header : header ? [header] : []
+  const out: Challenge[] = []
+  for (const v of values) {
+    for (const part of v.split(/(?:^|,)\s*(?=(?:basic|bearer|digest|negotiate)(?:\s|$))/i)) {
+      const m = /^\s*([A-Za-z][A-Za-z0-9_-]*)\s*(.*)$/s.exec(part)
+      if (!m) continue
+      const params: Record<string, string> = {}
+      for (const p of m[2]!.matchAll(/([A-Za-z0-9_.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g)) {
+        params[p[1]!.toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1')
+      }
+      out.push({ scheme: m[1]!.toLowerCase(), params })
+    }
+  }
+  return out
+}
+
+export const basicHeader = (a: AuthConfig): string | undefined =>
+  a.username !== undefined ? `Basic ${Buffer.from(`${a.username}:${a.password ?? ''}`).toString('base64')}` : undefined
+
+interface CachedToken {
+  token: string
+  expires: number
+}
+
+/** Bearer tokens by realm, service, scope and credential; an entry is dropped a little before it expires. */
+export class TokenCache {
+  private readonly tokens = new Map<string, CachedToken>()
+
+  static key(realm: string, service: string, scope: string, credential: string): string {
+    return JSON.stringify([realm, service, scope, credential])
+  }
+
+  get(key: string, now = Date.now()): string | undefined {
+    const t = this.tokens.get(key)
+    if (!t) return undefined
+    if (t.expires <= now) {
+      this.tokens.delete(key)
+      return undefined
+    }
+    return t.token
+  }
+
+  /** `expiresIn` in seconds; the spec's default is 60. Ten seconds of slack for clock and latency. */
+  set(key: string, token: string, expiresIn = 60, now = Date.now()): void {
+    this.tokens.set(key, { token, expires: now + Math.max(expiresIn - 10, 1) * 1000 })
+  }
+
+  /** Drops a token the registry refused (revoked or expired early). */
+  forget(key: string): void {
+    this.tokens.delete(key)
+  }
+
+  clear(): void {
+    this.tokens.clear()
+  }
+}
