@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(runc conmon containernetworking-plugins iptables iproute2 nftables util-linux
-  busybox-static golang-github-containers-common tini tmux jq curl iperf3)
+  busybox-static golang-github-containers-common tini tmux jq curl iperf3
+  docker-registry skopeo openssl)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -14,6 +15,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Tests start their own registry on 127.0.0.1; the package's service would listen on :5000.
+  if [ -d /run/systemd/system ]; then
+    systemctl disable --now docker-registry >/dev/null 2>&1 || true
+  fi
 fi
 
 # `npm install` with the committed lockfile, not `npm ci`: node-unix-socket lists optional

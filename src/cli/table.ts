@@ -16,10 +16,13 @@ export interface Entry {
 const m = (p: Promise<{ command: CommandModule<any> }>) => p.then((x) => x.command)
 
 const attach: Loader = () => m(import('./commands/attach.js'))
+const commit: Loader = () => m(import('./commands/commit.js'))
+const build: Loader = () => m(import('./commands/build.js'))
 const cp: Loader = () => m(import('./commands/cp.js'))
 const create: Loader = () => m(import('./commands/create.js'))
 const diff: Loader = () => m(import('./commands/diff.js'))
 const exec: Loader = () => m(import('./commands/exec.js'))
+const exportContainer: Loader = () => m(import('./commands/export.js'))
 const history: Loader = () => m(import('./commands/history.js'))
 const images: Loader = () => m(import('./commands/images.js'))
 const importImage: Loader = () => m(import('./commands/import.js'))
@@ -38,6 +41,9 @@ const unpause: Loader = () => import('./commands/pause.js').then((x) => x.unpaus
 const port: Loader = () => m(import('./commands/port.js'))
 const ps: Loader = () => m(import('./commands/ps.js'))
 const pull: Loader = () => m(import('./commands/pull.js'))
+const push: Loader = () => m(import('./commands/push.js'))
+const login: Loader = () => m(import('./commands/login.js'))
+const logout: Loader = () => m(import('./commands/logout.js'))
 const rename: Loader = () => m(import('./commands/rename.js'))
 const restart: Loader = () => m(import('./commands/restart.js'))
 const rm: Loader = () => m(import('./commands/rm.js'))
@@ -67,10 +73,12 @@ const volumeRm: Loader = () => m(import('./commands/volume-rm.js'))
 
 const containerCommands: readonly Entry[] = [
   { name: 'attach', description: 'Attach local standard input, output, and error streams to a running container', load: attach },
+  { name: 'commit', description: "Create a new image from a container's changes", load: commit },
   { name: 'cp', description: 'Copy files/folders between a container and the local filesystem', load: cp },
   { name: 'create', description: 'Create a new container', load: create },
   { name: 'diff', description: "Inspect changes to files or directories on a container's filesystem", load: diff },
   { name: 'exec', description: 'Execute a command in a running container', load: exec },
+  { name: 'export', description: "Export a container's filesystem as a tar archive", load: exportContainer },
   { name: 'inspect', description: 'Display detailed information on one or more containers', load: inspectContainer },
   { name: 'kill', description: 'Kill one or more running containers', load: kill },
   { name: 'logs', description: 'Fetch the logs of a container', load: logs },
@@ -97,9 +105,11 @@ const imageCommands: readonly Entry[] = [
   { name: 'ls', description: 'List images', load: images, aliases: ['list'] },
   { name: 'prune', description: 'Remove unused images', load: imagePrune },
   { name: 'pull', description: 'Download an image from a registry', load: pull },
+  { name: 'push', description: 'Upload an image to a registry', load: push },
   { name: 'rm', description: 'Remove one or more images', load: rmi, aliases: ['remove'] },
   { name: 'save', description: 'Save one or more images to a tar archive (streamed to STDOUT by default)', load: save },
   { name: 'tag', description: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: tag },
+  { name: 'build', description: 'Build an image from a Dockerfile', load: build },
 ]
 
 const networkCommands: readonly Entry[] = [
@@ -130,8 +140,12 @@ export const commands: readonly Entry[] = [
   { name: 'run', description: 'Create and run a new container from an image', load: run },
   { name: 'exec', description: 'Execute a command in a running container', load: exec },
   { name: 'ps', description: 'List containers', load: ps },
+  { name: 'build', description: 'Build an image from a Dockerfile', load: build },
   { name: 'pull', description: 'Download an image from a registry', load: pull },
+  { name: 'push', description: 'Upload an image to a registry', load: push },
   { name: 'images', description: 'List images', load: images },
+  { name: 'login', description: 'Authenticate to a registry', load: login },
+  { name: 'logout', description: 'Log out from a registry', load: logout },
   { name: 'version', description: 'Show the berth version information', load: version },
   { name: 'info', description: 'Display system-wide information', load: info },
   { name: 'container', description: 'Manage containers', sub: containerCommands },
@@ -142,9 +156,11 @@ export const commands: readonly Entry[] = [
   { name: 'events', description: systemCommands[0]!.description, load: events },
   { name: 'attach', description: containerCommands[0]!.description, load: attach },
   { name: 'completion', description: 'Generate the autocompletion script for the specified shell', load: completion },
-  { name: 'cp', description: containerCommands[1]!.description, load: cp },
+  { name: 'commit', description: "Create a new image from a container's changes", load: commit },
+  { name: 'cp', description: containerCommands[2]!.description, load: cp },
   { name: 'create', description: 'Create a new container', load: create },
-  { name: 'diff', description: containerCommands[3]!.description, load: diff },
+  { name: 'diff', description: containerCommands[4]!.description, load: diff },
+  { name: 'export', description: "Export a container's filesystem as a tar archive", load: exportContainer },
   { name: 'history', description: 'Show the history of an image', load: history },
   { name: 'import', description: imageCommands[1]!.description, load: importImage },
   { name: 'inspect', description: 'Return low-level information on berth objects', load: inspect },
@@ -152,18 +168,18 @@ export const commands: readonly Entry[] = [
   { name: 'load', description: 'Load an image from a tar archive or STDIN', load },
   { name: 'logs', description: 'Fetch the logs of a container', load: logs },
   { name: 'pause', description: 'Pause all processes within one or more containers', load: pause },
-  { name: 'port', description: containerCommands[10]!.description, load: port },
+  { name: 'port', description: containerCommands[12]!.description, load: port },
   { name: 'rename', description: 'Rename a container', load: rename },
   { name: 'restart', description: 'Restart one or more containers', load: restart },
   { name: 'rm', description: 'Remove one or more containers', load: rm },
   { name: 'rmi', description: 'Remove one or more images', load: rmi },
-  { name: 'save', description: imageCommands[8]!.description, load: save },
+  { name: 'save', description: imageCommands[9]!.description, load: save },
   { name: 'start', description: 'Start one or more stopped containers', load: start },
   { name: 'stop', description: 'Stop one or more running containers', load: stop },
-  { name: 'tag', description: imageCommands[9]!.description, load: tag },
+  { name: 'tag', description: imageCommands[10]!.description, load: tag },
   { name: 'top', description: 'Display the running processes of a container', load: top },
   { name: 'unpause', description: 'Unpause all processes within one or more containers', load: unpause },
-  { name: 'wait', description: containerCommands[20]!.description, load: wait },
+  { name: 'wait', description: containerCommands[22]!.description, load: wait },
 ]
 
 export function findEntry(table: readonly Entry[], name: string): Entry | undefined {

@@ -97,10 +97,23 @@ export class Containers {
       body: tar, headers: { 'Content-Type': 'application/x-tar' },
     }).then((res) => { res.resume(); return res.statusCode ?? 200 })
   }
+  /** POST /commit: the container's writable layer becomes an image; answers its ID. */
+  commit(ref: string, o: CommitOptions = {}): Promise<{ Id: string }> {
+    return this.t.json({
+      method: 'POST', path: '/commit',
+      query: { container: ref, repo: o.repo, tag: o.tag, author: o.author, comment: o.comment, changes: o.changes, pause: o.pause === false ? '0' : undefined },
+    })
+  }
+  /** GET export: the container's root filesystem as a tar stream. */
+  export(ref: string): Promise<Readable> {
+    return this.t.request({ method: 'GET', path: `${c(ref)}/export` })
+  }
   prune(filters?: Filters): Promise<{ ContainersDeleted: string[] | null; SpaceReclaimed: number }> {
     return this.t.json({ method: 'POST', path: '/containers/prune', query: { filters: filtersParam(filters) } })
   }
 }
+
+export interface CommitOptions { repo?: string; tag?: string; author?: string; comment?: string; changes?: string[]; pause?: boolean }
 
 export interface PathStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }
 

@@ -29,7 +29,8 @@ export class Images {
   }
   /** POST /images/load with a tar body; a JSON-lines stream answers. */
   load(tar: Readable, quiet: boolean): Promise<Readable> {
-    return this.t.request({ method: 'POST', path: '/images/load', query: { quiet }, body: tar, headers: { 'Content-Type': 'application/x-tar' } })
+    // quiet=0 spelled out: dockerd (and berthd) treat a missing quiet as quiet
+    return this.t.request({ method: 'POST', path: '/images/load', query: { quiet: quiet ? '1' : '0' }, body: tar, headers: { 'Content-Type': 'application/x-tar' } })
   }
   save(names: string[]): Promise<Readable> {
     return this.t.request({ method: 'GET', path: '/images/get', query: { names } })
@@ -44,9 +45,13 @@ export class Images {
       headers: typeof source === 'string' ? {} : { 'Content-Type': 'application/x-tar' },
     })
   }
-  /** POST /images/create?fromImage= (pull): JSON-lines progress. */
-  pull(fromImage: string, tag: string | undefined, platform?: string): Promise<Readable> {
-    return this.t.request({ method: 'POST', path: '/images/create', query: { fromImage, tag, platform } })
+  /** POST /images/create?fromImage= (pull): JSON-lines progress. `auth` is the X-Registry-Auth value. */
+  pull(fromImage: string, tag: string | undefined, platform?: string, auth?: string): Promise<Readable> {
+    return this.t.request({ method: 'POST', path: '/images/create', query: { fromImage, tag, platform }, headers: auth ? { 'X-Registry-Auth': auth } : {} })
+  }
+  /** POST /images/{name}/push: JSON-lines progress; no tag pushes every tag of `name`. */
+  push(name: string, tag: string | undefined, auth: string): Promise<Readable> {
+    return this.t.request({ method: 'POST', path: `${i(name)}/push`, query: { tag }, headers: { 'X-Registry-Auth': auth } })
   }
   prune(filters?: Filters): Promise<{ ImagesDeleted: DeleteItem[] | null; SpaceReclaimed: number }> {
     return this.t.json({ method: 'POST', path: '/images/prune', query: { filters: filtersParam(filters) } })

@@ -5,6 +5,7 @@ import { isAutostartAllowed } from './autostart.js'
 import type { Host } from './host.js'
 import { Images } from './images.js'
 import { Networks } from './networks.js'
+import { Registry } from './registry.js'
 import { System } from './system.js'
 import { Transport } from './transport.js'
 import { Volumes } from './volumes.js'
@@ -21,6 +22,7 @@ export class Client {
   readonly volumes: Volumes
   readonly exec: Execs
   readonly system: System
+  readonly registry: Registry
 
   constructor(host: Host, env: NodeJS.ProcessEnv = process.env) {
     this.transport = new Transport(host, isAutostartAllowed(host, env))
@@ -30,5 +32,6 @@ export class Client {
     this.volumes = new Volumes(this.transport)
     this.exec = new Execs(this.transport)
     this.system = new System(this.transport)
+    this.registry = new Registry(this.transport)
   }
 }

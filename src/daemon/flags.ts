@@ -2,6 +2,7 @@
 // on the host here.
 import { invalid } from '../lib/errors.js'
 import { isLevel, type Level } from '../lib/log.js'
+import { checkInsecureRegistry } from '../registry/endpoint.js'
 
 export interface DaemonOptions {
   hosts: string[]
@@ -17,6 +18,10 @@ export interface DaemonOptions {
   mtu?: number
   /** undefined = the host's resolvers */
   dnsUpstreams?: string[]
+  /** --insecure-registry: host[:port] or CIDR, repeatable (127.0.0.0/8 is always insecure) */
+  insecureRegistries: string[]
+  /** --registry-certs-dir: per-registry ca.crt / client.cert / client.key (default /etc/berth/certs.d) */
+  registryCertsDir?: string
   help: boolean
   version: boolean
 }
@@ -44,10 +49,14 @@ Options:
       --exec-root string        Root directory for execution state files (default "${DEFAULTS.execRoot}")
   -H, --host list               Daemon socket(s) to listen on: unix:///path or tcp://127.0.0.1:port
                                 (default unix://<exec-root>/berth.sock)
+      --insecure-registry list  Enable insecure registry communication (host[:port] or CIDR; repeatable)
       --live-restore            Keep containers running while the daemon is down (default true)
   -l, --log-level string        Set the logging level ("debug"|"info"|"warn"|"error"|"fatal") (default "info")
       --mtu int                 Set the default bridge's MTU (default 1500)
   -p, --pidfile string          Path to use for daemon PID file (default "<exec-root>/berthd.pid")
+      --registry-certs-dir string
+                                Per-registry TLS files: <dir>/<host:port>/{ca.crt,client.cert,client.key}
+                                (default "/etc/berth/certs.d"; Docker's is /etc/docker/certs.d)
   -v, --version                 Print version information and quit
 `
 
@@ -73,6 +82,7 @@ export function parseDaemonFlags(argv: readonly string[]): DaemonOptions {
     liveRestore: true,
     cgroupParent: '/berth',
     bridge: 'berth0',
+    insecureRegistries: [],
     help: false,
     version: false,
   }
@@ -144,6 +154,15 @@ export function parseDaemonFlags(argv: readonly string[]): DaemonOptions {
       case '--dns-upstream': {
         const v = value()
         o.dnsUpstreams = v === 'none' ? [] : [...(o.dnsUpstreams ?? []), v]
+        break
+      }
+      case '--insecure-registry':
+        o.insecureRegistries.push(checkInsecureRegistry(value()))
+        break
+      case '--registry-certs-dir': {
+        const d = value()
+        if (!d.startsWith('/')) throw invalid(`invalid --registry-certs-dir: ${d} (an absolute path is required)`)
+        o.registryCertsDir = d
         break
       }
       case '--live-restore':

@@ -44,6 +44,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     bip: opts.bip,
     mtu: opts.mtu,
     dnsUpstreams: opts.dnsUpstreams,
+    insecureRegistries: opts.insecureRegistries,
+    registryCertsDir: opts.registryCertsDir,
   })
   const id = await daemonId(opts.dataRoot)
   const server = createApiServer(allRoutes(engine, { version: VERSION, liveRestore: opts.liveRestore, id }), { version: VERSION })

@@ -9,6 +9,8 @@ import { Runc } from '../runtime/runc.js'
 import { ExitWatcher } from '../runtime/exits.js'
 import { boundingCaps, hardLimits, kernelRelease, loadDefaultSeccomp } from '../runtime/spec/host.js'
 import { ImageService } from './images/service.js'
+import { removeStaleRwLayers } from '../build/steps/rw-layer.js'
+import { DEFAULT_CERTS_DIR } from '../registry/endpoint.js'
 import { EventBus } from './events.js'
 import { ContainerStore } from './containers/store.js'
 import { AttachHub } from './containers/attach.js'
@@ -40,6 +42,10 @@ export interface EngineOptions {
   mtu?: number
   /** Where the embedded DNS server forwards; undefined = the host's resolvers, [] = nowhere. */
   dnsUpstreams?: string[]
+  /** --insecure-registry values (127.0.0.0/8 is always insecure, as in Docker). */
+  insecureRegistries?: string[]
+  /** Per-registry TLS material: <dir>/<host:port>/ca.crt…; default /etc/berth/certs.d. */
+  registryCertsDir?: string
 }
 
 /** The containers whose record mounts the volume, running or not: Docker's in-use rule. */
@@ -65,12 +71,17 @@ export class Engine {
       await mkdir(dir, { recursive: true, mode: 0o711 })
     // Exec instances live in memory only, so their dirs from a previous daemon serve nothing.
     await rm(paths.execs, { recursive: true, force: true })
+    // A build the previous daemon did not finish may have left its writable layer mounted.
+    await removeStaleRwLayers(paths.tmp)
     for (const dir of [paths.execRoot, paths.runcRoot, paths.run, paths.execs, paths.exits, paths.sockets, paths.netns])
       await mkdir(dir, { recursive: true, mode: 0o700 })
 
     const db = openDb(paths.db)
     const events = new EventBus()
-    const images = new ImageService(db, paths)
+    const images = new ImageService(db, paths, undefined, {
+      insecureRegistries: opts.insecureRegistries ?? [],
+      certsDir: opts.registryCertsDir ?? DEFAULT_CERTS_DIR,
+    })
     await images.ensureBuiltin()
 
     const host: HostFacts = {

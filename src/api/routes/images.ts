@@ -1,11 +1,15 @@
-// Image routes: list, inspect, history, tag, remove, prune, load, save, import (local sources only).
+// Image routes: list, inspect, history, tag, remove, prune, load, save, import (local sources only), pull.
 import type { Engine } from '../../engine/engine.js'
-import type { Route } from '../types.js'
+import type { ApiResult, Route } from '../types.js'
 import { historyJson, imageInspectJson, imageSummaryJson, pruneOptions, pruneReportJson } from '../wire/images.js'
 import { parseFilters } from '../../engine/containers/filters.js'
-import { progressStream } from '../json-stream.js'
+import { progressStream, type JsonMessage } from '../json-stream.js'
+import { pullReference } from '../../engine/images/pull.js'
+import { decodeAuthHeader } from '../../registry/auth.js'
+import { formatReference } from '../../lib/reference.js'
 import { BerthError, invalid } from '../../lib/errors.js'
 import { boolParam } from '../wire/query.js'
+import { untilMs } from '../wire/time.js'
 
 export function imageRoutes(engine: Engine): Route[] {
   const images = engine.images
@@ -24,7 +28,9 @@ export function imageRoutes(engine: Engine): Route[] {
       method: 'GET',
       pattern: '/images/json',
       handler: ({ query, version }) => {
-        const list = images.list({ all: boolParam(query, 'all'), filters: parseFilters(query.get('filters')) })
+        const filters = parseFilters(query.get('filters'))
+        const until = (filters.until ?? []).map((v) => untilMs(v, Date.now()))
+        const list = images.list({ all: boolParam(query, 'all'), filters, until })
         return { json: list.map((s) => imageSummaryJson(s, usersOf(s.record.id).length, version)) }
       },
     },
@@ -70,11 +76,11 @@ export function imageRoutes(engine: Engine): Route[] {
       method: 'POST',
       pattern: '/images/load',
       handler: ({ raw, query }) => {
-        const quiet = boolParam(query, 'quiet')
+        // as dockerd: quiet unless the client says otherwise (the docker CLI sends quiet=0 on a TTY)
+        const quiet = query.has('quiet') ? boolParam(query, 'quiet') : true
         return {
           stream: progressStream(async (out) => {
-            await images.load(raw, (line) => out.stream(`${line}\n`))
-            if (!quiet) return
+            await images.load(raw, (line) => out.stream(`${line}\n`), quiet ? undefined : out.progress)
           }),
         }
       },
@@ -100,11 +106,14 @@ export function imageRoutes(engine: Engine): Route[] {
     {
       method: 'POST',
       pattern: '/images/create',
-      handler: ({ raw, query }) => {
+      handler: async ({ raw, query, headers }) => {
         const src = query.get('fromSrc')
         if (src === null) {
-          const image = query.get('fromImage') ?? ''
-          throw new BerthError('not-found', `pull access denied for ${image}: no registry can be reached yet (pull is not implemented)`)
+          const ref = formatReference(pullReference(query.get('fromImage') ?? '', query.get('tag') || undefined))
+          const authHeader = headers['x-registry-auth']
+          const auth = decodeAuthHeader(Array.isArray(authHeader) ? authHeader[0] : authHeader)
+          const platform = query.get('platform') || undefined
+          return pullStream((onProgress, signal) => images.pull(ref, { platform, auth, onProgress, signal }))
         }
         if (src !== '-') throw new BerthError('not-implemented', 'import from a URL is not supported; pipe the tarball to stdin')
         const repo = query.get('repo')
@@ -121,4 +130,43 @@ export function imageRoutes(engine: Engine): Route[] {
       },
     },
   ]
+}
+
+/**
+ * Runs a pull. As dockerd: a failure before the first progress line is the HTTP answer (404
+ * manifest unknown, 400…); once a line went out, a failure is the stream's last line. The
+ * client going away aborts the pull.
+ */
+async function pullStream(run: (onProgress: (m: JsonMessage) => void, signal: AbortSignal) => Promise<unknown>): Promise<ApiResult> {
+  const queue: JsonMessage[] = []
+  let wake: (() => void) | undefined
+  let sawFirst!: () => void
+  const first = new Promise<void>((r) => (sawFirst = r))
+  const abort = new AbortController()
+  const done = run((m) => {
+    queue.push(m)
+    sawFirst()
+    wake?.()
+  }, abort.signal)
+  await Promise.race([first, done])
+  let finished = false
+  let failure: unknown
+  done.then(() => (finished = true), (e: unknown) => {
+    finished = true
+    failure = e ?? new Error('pull failed')
+  }).finally(() => wake?.())
+  return {
+    stream: progressStream(async (out) => {
+      out.signal.addEventListener('abort', () => abort.abort(), { once: true })
+      for (;;) {
+        while (queue.length > 0) await out.write(queue.shift()!)
+        if (finished) {
+          if (failure !== undefined) throw failure
+          return
+        }
+        await new Promise<void>((r) => (wake = r))
+        wake = undefined
+      }
+    }),
+  }
 }

@@ -4,10 +4,10 @@ import { BerthError } from '../../lib/errors.js'
 import type { Route } from '../types.js'
 
 const PREFIXES = [
-  '/build', '/swarm', '/services', '/tasks', '/secrets', '/configs', '/nodes',
-  '/plugins', '/session', '/distribution', '/auth', '/commit', '/images/search', '/grpc',
+  '/swarm', '/services', '/tasks', '/secrets', '/configs', '/nodes',
+  '/plugins', '/session', '/distribution', '/images/search', '/grpc',
 ]
-const CONTAINER_VERBS = ['export', 'stats', 'update']
+const CONTAINER_VERBS = ['stats', 'update']
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD'] as const
 
 export function notImplementedRoutes(): Route[] {
@@ -17,7 +17,7 @@ export function notImplementedRoutes(): Route[] {
   const patterns = [
     ...PREFIXES.flatMap((p) => [p, `${p}/{rest*}`]),
     ...CONTAINER_VERBS.map((v) => `/containers/{id}/${v}`),
-    '/images/{name*}/push',
+    '/build/{rest*}', // POST /build itself is served (routes/build.ts); /build/prune, /build/cancel are not
   ]
   return patterns.flatMap((pattern) => METHODS.map((method) => ({ method, pattern, handler })))
 }

@@ -2,13 +2,14 @@
 // as docker does: "Unable to find image 'x:latest' locally"), print the ID.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { ApiError } from '../../client/errors.js'
-import { jsonLines } from '../../client/transport.js'
-import type { ProgressMessage } from '../../client/types.js'
 import type { CommandModule, Context, Io } from '../command.js'
 import { line } from '../command.js'
 import { createFlags } from '../flags/container.js'
 import { buildCreateRequest, type CreateRequest } from '../flags/create-body.js'
 import { localhostDnsWarning } from '../flags/host-opts.js'
+import { JsonStreamError, renderJsonMessages, terminalOf } from '../output/progress.js'
+import { encodeRegistryAuth, registryAuthFor } from '../credentials.js'
+import { parseReference } from '../../lib/reference.js'
 import type { Parsed } from '../flags/parser.js'
 
 export function requestFromFlags(p: Parsed, io: Io): CreateRequest {
@@ -27,14 +28,32 @@ export function withDefaultTag(ref: string): string {
   return ref.lastIndexOf(':') > slash ? ref : `${ref}:latest`
 }
 
-export async function pullImage(ctx: Context, ref: string, platform?: string): Promise<void> {
+/** X-Registry-Auth from the stored login for the image's registry (anonymous when the ref is bad: the daemon says why). */
+function pullAuth(ctx: Context, ref: string): string {
+  let domain: string
+  try {
+    domain = parseReference(ref).domain
+  } catch {
+    return encodeRegistryAuth(undefined)
+  }
+  return registryAuthFor(ctx.env, domain)
+}
+
+/**
+ * Pulls `ref`, rendering the daemon's progress as docker does (bars on a terminal). Progress
+ * goes to stderr unless `o.out` says otherwise (`berth pull` shows it on stdout). A failure in
+ * the stream is a plain Error, so run reports it like any other create failure (125).
+ */
+export async function pullImage(ctx: Context, ref: string, platform?: string, o: { out?: Io['stdout']; quiet?: boolean } = {}): Promise<void> {
   const full = withDefaultTag(ref)
   const at = full.indexOf('@')
   const colon = at >= 0 ? at : full.lastIndexOf(':')
-  const stream = await ctx.client.images.pull(full.slice(0, colon), at >= 0 ? full.slice(at + 1) : full.slice(colon + 1), platform)
-  for await (const m of jsonLines<ProgressMessage>(stream)) {
-    if (m.error) throw new Error(m.errorDetail?.message ?? m.error)
-    if (m.status) line(ctx.stderr, m.id ? `${m.id}: ${m.status}` : m.status)
+  const stream = await ctx.client.images.pull(full.slice(0, colon), at >= 0 ? full.slice(at + 1) : full.slice(colon + 1), platform, pullAuth(ctx, full))
+  const out = o.out ?? ctx.stderr
+  try {
+    await renderJsonMessages(stream, { out, ...terminalOf(out), quiet: o.quiet })
+  } catch (e) {
+    throw e instanceof JsonStreamError ? new Error(e.message) : e
   }
 }
 

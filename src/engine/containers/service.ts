@@ -6,6 +6,8 @@ import type { ContainerRecord } from '../../state/records.js'
 import { getArchive, putArchive, statPath, type ExtractOptions } from './archive.js'
 import { AttachSession, type AttachOptions, type AttachSink } from './attach.js'
 import { createContainer, type CreateRequest } from './create.js'
+import { commitContainer, containerLayerExclusion, type CommitRequest, type ImageCommitter } from './commit.js'
+import { exportContainer } from './export.js'
 import type { ContainerDeps } from './deps.js'
 import { createExec, ExecStore, startExecInstance, type ExecConfig } from './exec.js'
 import { handleExit } from './exit.js'
@@ -111,7 +113,17 @@ export class ContainerService {
   /** `docker diff`: what the container's writable layer changed, added or deleted. */
   async changes(ref: string) {
     const c = this.deps.store.resolve(ref)
-    return listChanges(containerDirs(this.deps.paths, c.id).upper, c.lowerDirs, { getXattr })
+    return listChanges(containerDirs(this.deps.paths, c.id).upper, c.lowerDirs, { getXattr }, containerLayerExclusion(this.deps, c))
+  }
+
+  /** `docker commit`: the writable layer becomes an image through `images`; returns its ID. */
+  commit(req: CommitRequest, images: ImageCommitter): Promise<string> {
+    return commitContainer(this.deps, images, req)
+  }
+
+  /** `docker export`: the container's root filesystem as one flat tar. */
+  export(ref: string): Promise<Readable> {
+    return exportContainer(this.deps, ref)
   }
 
   /** `docker cp`: stat, read as a tar, or extract a tar into a path inside the container. */

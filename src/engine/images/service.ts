@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream'
 import { BerthError } from '../../lib/errors.js'
 import type { Paths } from '../../lib/paths.js'
-import { checkTag, formatReference, parseReference } from '../../lib/reference.js'
+import { checkTag, familiarOf, formatReference, parseReference } from '../../lib/reference.js'
 import type { Db } from '../../state/db.js'
 import { ImageRepository } from '../../state/images.js'
 import { LayerRepository } from '../../state/layers.js'
@@ -14,22 +14,44 @@ import { hostImageHost, type ImageHost } from '../../storage/host.js'
 import { LayerStore } from '../../storage/layer-store.js'
 import { BUILTIN_REF, buildBuiltin, layerStream } from './builtin.js'
 import { createImage } from './create.js'
+import { pullImage, type PullMessage, type PullOptions, type PullDeps } from './pull.js'
+import { PUSH_CONCURRENCY, pushImage, type PushMessage, type PushOptions } from './push.js'
+import type { AuthConfig } from '../../registry/auth.js'
+import { checkLogin, type LoginResult } from '../../registry/login.js'
+import { DEFAULT_CHUNK_SIZE } from '../../registry/upload.js'
+import { RegistryClient } from '../../registry/client.js'
+import { BlobDownloader } from '../../registry/download.js'
+import { DEFAULT_CERTS_DIR, type RegistryPolicy } from '../../registry/endpoint.js'
+import { DistributionRepository } from '../../state/distribution.js'
+import { commitImage, type CommitImageOptions, type CommittedImage } from './commit.js'
+import { getXattr } from '../../sys/ffi.js'
 import type { ImageDeps } from './deps.js'
-import { imageHistory, type HistoryItem } from './history.js'
+import { ancestry, imageHistory, type HistoryItem } from './history.js'
 import { checkImport, importImage, type ImportOptions } from './import.js'
-import { listImages, summarize, type Filters, type ImageSummary } from './list.js'
-import { load } from './load.js'
+import { listImages, summarize, type Filters, type ImageSummary, type ListOptions } from './list.js'
+import { load, type ReportProgress } from './load.js'
 import { pruneImages, type PruneOptions, type PruneReport } from './prune.js'
 import { collectOrphanLayers, removeImage, type DeleteItem, type HeldDirs, type InUse, type RemoveOptions } from './remove.js'
 import { resolveImage } from './resolve.js'
 import { saveImages } from './save.js'
 
+export type { CommitImageOptions, CommittedImage }
+export type { PullMessage, PullOptions }
+export type { LoginResult, PushMessage, PushOptions }
 export type { DeleteItem, Filters, HeldDirs, HistoryItem, ImageSummary, ImportOptions, InUse, PruneOptions, PruneReport, RemoveOptions }
 
 export class ImageService {
   private readonly deps: ImageDeps
 
-  constructor(db: Db, paths: Paths, private readonly host: ImageHost = hostImageHost) {
+  private readonly pullDeps: PullDeps
+
+  constructor(
+    db: Db,
+    paths: Paths,
+    private readonly host: ImageHost = hostImageHost,
+    /** --insecure-registry and --registry-certs-dir */
+    private readonly registryPolicy: RegistryPolicy = { insecureRegistries: [], certsDir: DEFAULT_CERTS_DIR },
+  ) {
     const blobs = new BlobStore(paths.blobs, paths.tmp)
     this.deps = {
       paths,
@@ -38,6 +60,34 @@ export class ImageService {
       blobs,
       layerStore: new LayerStore(paths.layers, paths.tmp, blobs, host.nodeOps),
     }
+    this.registry = new RegistryClient(this.registryPolicy)
+    this.distribution = new DistributionRepository(db)
+    this.pullDeps = { ...this.deps, registry: this.registry, downloads: new BlobDownloader(paths.tmp), distribution: this.distribution }
+  }
+
+  /** The daemon's registry client (keep-alive connections, token cache): push shares it. */
+  readonly registry: RegistryClient
+  /** Where pulled layers came from: push reads it to skip uploads and mount across repositories. */
+  readonly distribution: DistributionRepository
+
+  /**
+   * `docker pull`: `ref` as the user typed it (`busybox`, `127.0.0.1:5000/x:1`, `x@sha256:…`).
+   * Errors before the first progress message are Docker's (404 manifest unknown, pull access
+   * denied…); the route turns later ones into a stream's error line.
+   */
+  pull(ref: string, opts: PullOptions = {}): Promise<ImageRecord> {
+    return pullImage(this.pullDeps, ref, opts)
+  }
+
+  /** `docker push` (images/push.ts): `name` is a repository; its every tag unless `opts.tag` names one. */
+  push(name: string, opts: PushOptions = {}): Promise<void> {
+    const ports = { registry: this.registry, distribution: this.distribution, chunkSize: DEFAULT_CHUNK_SIZE, concurrency: PUSH_CONCURRENCY }
+    return pushImage(this.deps, ports, name, opts)
+  }
+
+  /** `docker login`: checks credentials against their registry (registry/login.ts); stores nothing. */
+  login(auth: AuthConfig): Promise<LoginResult> {
+    return checkLogin(this.registry.http, this.registryPolicy, auth)
   }
 
   /** Makes sure `busybox:latest` exists, building it from the host's /bin/busybox if not. */
@@ -58,7 +108,7 @@ export class ImageService {
     return resolveImage(this.deps.images, ref)
   }
 
-  list(opts: { all?: boolean; filters?: Filters } = {}): ImageSummary[] {
+  list(opts: ListOptions = {}): ImageSummary[] {
     return listImages(this.deps.images, opts)
   }
 
@@ -69,7 +119,9 @@ export class ImageService {
   history(ref: string): HistoryItem[] {
     const image = this.resolve(ref)
     const layers = image.chainIds.map((c) => this.deps.layers.get(c))
-    return imageHistory(image, layers, summarize(this.deps.images, image).repoTags)
+    const images = this.deps.images
+    const chain = ancestry(image, (id) => images.get(id), (id) => images.tagsOf(id).map(familiarOf).sort())
+    return imageHistory(image, layers, chain)
   }
 
   /** `docker tag`: `repo` may carry the tag itself; `tag` defaults to latest. */
@@ -109,8 +161,9 @@ export class ImageService {
   }
 
   /** Loads an image archive; returns the IDs of the images it held. */
-  load(input: Readable, onMessage: (line: string) => void): Promise<string[]> {
-    return load(this.deps, input, onMessage)
+  /** `progress` (absent when the client asked for quiet) gets "Loading layer" lines. */
+  load(input: Readable, onMessage: (line: string) => void, progress?: ReportProgress): Promise<string[]> {
+    return load(this.deps, input, onMessage, progress)
   }
 
   /** A docker-archive tar of the images `refs` name. */
@@ -126,6 +179,11 @@ export class ImageService {
   /** `docker import`: a rootfs tarball becomes a one-layer image; returns its ID. */
   import(input: Readable, opts: ImportOptions): Promise<string> {
     return importImage(this.deps, input, opts)
+  }
+
+  /** `docker commit` and each builder step: `layerDir` becomes a layer on `parentId` (images/commit.ts). */
+  commit(opts: CommitImageOptions): Promise<CommittedImage> {
+    return commitImage(this.deps, { ...this.host.nodeOps, getXattr }, opts)
   }
 
   /** Layer directories of an image, top first (overlay lowerdir order). */
