@@ -1,43 +1,15 @@
 // The Dockerfile builder against a real daemon, part two: the build cache, the CLI flags (-q,
 // --iidfile, -f, -t, --label), berth and docker giving the same image config, and base images
 // pulled from a registry — through berth and the docker CLI's legacy builder (DOCKER_BUILDKIT=0).
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { startDaemon, type TestDaemon } from '../../helpers/daemon.js'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { buildEnv } from './build-env.js'
 import { startRegistry } from '../../helpers/registry.js'
 
-let d: TestDaemon
-let work: string
-before(async () => {
-  d = await startDaemon('build-cache')
-  d.env.DOCKER_BUILDKIT = '0'
-  work = mkdtempSync('/tmp/berth-build-cache-ctx-')
-})
-after(async () => {
-  rmSync(work, { recursive: true, force: true })
-  await d.cleanup()
-})
-
-/** A context directory from a file map. */
-function context(name: string, files: Record<string, string>): string {
-  const dir = join(work, name)
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true })
-    writeFileSync(join(dir, path), text)
-  }
-  return dir
-}
-
-const cliOk = (cli: 'berth' | 'docker', args: string[]) => {
-  const r = d[cli](args, { timeoutMs: 120_000 })
-  assert.equal(r.code, 0, `${cli} ${args.join(' ')}:\n${r.stdout}\n${r.stderr}`)
-  return r.stdout
-}
-const ok = (args: string[]) => cliOk('berth', args)
-const inspect = (ref: string, format: string) => ok(['image', 'inspect', '-f', format, ref]).trim()
-const runIn = (image: string, script: string) => ok(['run', '--rm', '--entrypoint', '/bin/sh', image, '-c', script])
+const env = buildEnv('build-cache')
+const { context, cliOk, ok, inspect, runIn } = env
 
 test('cache: an unchanged rebuild starts no container; a changed COPY rebuilds from there; --no-cache', () => {
   const dir = context('cache', {
@@ -71,7 +43,7 @@ test('cache: an unchanged rebuild starts no container; a changed COPY rebuilds f
 test('-q prints only the ID, --iidfile writes it, -f names another file, -t twice', () => {
   const dir = context('flags', { 'build.df': 'FROM busybox\nRUN echo q > /q\n' })
   for (const cli of ['berth', 'docker'] as const) {
-    const iid = join(work, `iid-${cli}`)
+    const iid = join(env.work, `iid-${cli}`)
     const out = cliOk(cli, ['build', '-q', '--iidfile', iid, '-f', join(dir, 'build.df'), '-t', `one-${cli}`, '-t', `two-${cli}:x`, dir])
     assert.match(out, /^sha256:[0-9a-f]{64}\n$/)
     // docker's CLI keeps the stream's newline in the file when -q is given
@@ -94,7 +66,7 @@ test('the same Dockerfile built by berth and by docker gives the same Config', (
   })
   cliOk('berth', ['build', '--no-cache', '--label', 'from=cli', '-t', 'same-berth', dir])
   // without -q the docker CLI takes --iidfile's ID from the stream's aux message
-  const iid = join(work, 'iid-aux')
+  const iid = join(env.work, 'iid-aux')
   cliOk('docker', ['build', '--no-cache', '--iidfile', iid, '--label', 'from=cli', '-t', 'same-docker', dir])
   assert.equal(readFileSync(iid, 'utf8'), inspect('same-docker', '{{.Id}}'))
   const a = inspect('same-berth', '{{json .Config}}')
@@ -103,9 +75,9 @@ test('the same Dockerfile built by berth and by docker gives the same Config', (
 })
 
 test('a FROM image missing locally is pulled; --pull pulls it again; --network none', async () => {
-  const reg = await startRegistry({ netns: d.netns })
+  const reg = await startRegistry({ netns: env.d.netns })
   try {
-    const archive = join(work, 'bb.tar')
+    const archive = join(env.work, 'bb.tar')
     ok(['save', '-o', archive, 'busybox'])
     reg.push(`docker-archive:${archive}`, 'base/bb:1')
     const ref = `${reg.host}/base/bb:1`

@@ -1,43 +1,14 @@
 // The Dockerfile builder against a real daemon: every instruction, multi-stage builds, the
 // context's .dockerignore, build args, a Dockerfile from stdin — through berth and through the
 // docker CLI's legacy builder (DOCKER_BUILDKIT=0). The cache and the CLI flags: build-cache.test.ts.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { startDaemon, type TestDaemon } from '../../helpers/daemon.js'
+import { join } from 'node:path'
+import { buildEnv } from './build-env.js'
 
-let d: TestDaemon
-let work: string
-before(async () => {
-  d = await startDaemon('build')
-  d.env.DOCKER_BUILDKIT = '0'
-  work = mkdtempSync('/tmp/berth-build-ctx-')
-})
-after(async () => {
-  rmSync(work, { recursive: true, force: true })
-  await d.cleanup()
-})
-
-/** A context directory from a file map. */
-function context(name: string, files: Record<string, string>): string {
-  const dir = join(work, name)
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true })
-    writeFileSync(join(dir, path), text)
-  }
-  return dir
-}
-
-const cliOk = (cli: 'berth' | 'docker', args: string[]) => {
-  const r = d[cli](args, { timeoutMs: 120_000 })
-  assert.equal(r.code, 0, `${cli} ${args.join(' ')}:\n${r.stdout}\n${r.stderr}`)
-  return r.stdout
-}
-const ok = (args: string[]) => cliOk('berth', args)
-const inspect = (ref: string, format: string) => ok(['image', 'inspect', '-f', format, ref]).trim()
-const runIn = (image: string, script: string) => ok(['run', '--rm', '--entrypoint', '/bin/sh', image, '-c', script])
+const env = buildEnv('build')
+const { context, cliOk, ok, inspect, runIn } = env
 
 test('every instruction lands in the image config, the filesystem and the history', () => {
   const dir = context('every', {
@@ -165,7 +136,7 @@ test('build args: defaults, --build-arg, RUN sees them, unconsumed ones warned a
 
 test('build - reads a Dockerfile from stdin (no context)', () => {
   for (const cli of ['berth', 'docker'] as const) {
-    const r = d[cli](['build', '-t', `stdin-${cli}`, '-'], { input: 'FROM busybox\nRUN echo stdin > /s\n', timeoutMs: 120_000 })
+    const r = env.d[cli](['build', '-t', `stdin-${cli}`, '-'], { input: 'FROM busybox\nRUN echo stdin > /s\n', timeoutMs: 120_000 })
     assert.equal(r.code, 0, `${cli}: ${r.stdout}\n${r.stderr}`)
     assert.equal(runIn(`stdin-${cli}`, 'cat /s'), 'stdin\n')
   }
