@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { chownSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startDaemon, type RunResult, type TestDaemon } from '../../helpers/daemon.js'
+import { BERTH, startDaemon, type RunResult, type TestDaemon } from '../../helpers/daemon.js'
 
 let d: TestDaemon
 let work: string
@@ -228,4 +228,15 @@ test('the API: HEAD’s stat header, and 400s for an empty path and a file as ex
   assert.deepEqual([file.status, file.body], [400, { message: 'extraction point is not a directory' }])
   const missing = await d.api('PUT', '/containers/cp-run/archive?path=/nope')
   assert.deepEqual([missing.status, missing.body], [404, { message: 'Could not find the file /nope in container cp-run' }])
+})
+
+test('a reader that goes away mid-copy ends the copy: the daemon lives on and the rootfs is unmounted', async () => {
+  ok(d.berth(['run', '--name', 'cp-big', 'busybox', 'dd', 'if=/dev/zero', 'of=/big', 'bs=1M', 'count=64']))
+  const r = spawnSync('sh', ['-c', `${BERTH} cp cp-big:/big - | head -c 1000 | wc -c`], { encoding: 'utf8', env: d.env })
+  assert.equal(r.stdout.trim(), '1000')
+  assert.equal(r.stderr, '')
+  await new Promise((res) => setTimeout(res, 1000))
+  ok(d.berth(['ps', '-a']))
+  const id = ok(d.berth(['inspect', '-f', '{{.Id}}', 'cp-big'])).stdout.trim()
+  assert.ok(!readFileSync('/proc/mounts', 'utf8').includes(`${d.dataRoot}/containers/${id}/`), 'its rootfs is unmounted')
 })
