@@ -74,3 +74,11 @@ test('prune report: null when nothing went, as Docker encodes an empty list', ()
   assert.deepEqual(pruneReportJson({ deleted: [], reclaimed: 0 }), { ImagesDeleted: null, SpaceReclaimed: 0 })
   assert.deepEqual(pruneReportJson({ deleted: [{ Deleted: 'sha256:x' }], reclaimed: 5 }), { ImagesDeleted: [{ Deleted: 'sha256:x' }], SpaceReclaimed: 5 })
 })
+
+test('RepoDigests are in the familiar form, as Docker prints them', () => {
+  const digest = 'sha256:' + 'e'.repeat(64)
+  const s = { ...summary(), repoDigests: [`docker.io/library/busybox@${digest}`, `127.0.0.1:5000/app@${digest}`] }
+  const want = [`busybox@${digest}`, `127.0.0.1:5000/app@${digest}`]
+  assert.deepEqual(imageInspectJson(s, '1.47', dirs).RepoDigests, want)
+  assert.deepEqual(imageSummaryJson(s, 0, '1.47').RepoDigests, want)
+})

@@ -2,6 +2,7 @@
 // the prune filters and report.
 import type { HistoryItem, ImageSummary, PruneOptions, PruneReport } from '../../engine/images/service.js'
 import { invalid } from '../../lib/errors.js'
+import { familiarOf } from '../../lib/reference.js'
 import { atLeast } from '../version.js'
 import { untilMs } from './time.js'
 
@@ -17,7 +18,7 @@ export function imageInspectJson(s: ImageSummary, version: string, layerDirs: re
   return {
     Id: r.id,
     RepoTags: s.repoTags,
-    RepoDigests: s.repoDigests,
+    RepoDigests: s.repoDigests.map(familiarOf),
     Parent: r.parent ?? '',
     Comment: (c.history ?? []).at(-1)?.comment ?? '',
     Created: c.created ?? r.created,
@@ -73,7 +74,7 @@ export function imageSummaryJson(s: ImageSummary, containers: number, version: s
     Id: r.id,
     ParentId: r.parent ?? '',
     RepoTags: s.repoTags.length > 0 ? s.repoTags : ['<none>:<none>'],
-    RepoDigests: s.repoDigests.length > 0 ? s.repoDigests : s.repoTags.length > 0 ? [] : ['<none>@<none>'],
+    RepoDigests: s.repoDigests.length > 0 ? s.repoDigests.map(familiarOf) : s.repoTags.length > 0 ? [] : ['<none>@<none>'],
     Created: Math.floor(Date.parse(r.config.created ?? r.created) / 1000),
     Size: r.size,
     SharedSize: -1,
