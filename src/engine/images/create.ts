@@ -53,8 +53,32 @@ export const layerRecord = (made: CreatedLayer, parent: string | null): LayerRec
   blob: { digest: made.diffId, mediaType: LAYER_MEDIA_TYPE, size: made.tarSize },
 })
 
+/**
+ * Chain IDs that createImage calls in flight stand on, counted per layer repository. A failed
+ * call removes the layers it made only when no stored image and no other call in flight uses
+ * them: a concurrent pull or load may have found the layer present and be about to reference it.
+ */
+const claims = new WeakMap<object, Map<string, number>>()
+
+function claim(deps: ImageDeps, chains: string[]): { othersUse(chainId: string): boolean; release(): void } {
+  let counts = claims.get(deps.layers)
+  if (!counts) claims.set(deps.layers, (counts = new Map()))
+  const held = counts
+  for (const c of chains) held.set(c, (held.get(c) ?? 0) + 1)
+  return {
+    othersUse: (c) => (held.get(c) ?? 0) > 1,
+    release: () => {
+      for (const c of chains) {
+        const n = (held.get(c) ?? 1) - 1
+        if (n > 0) held.set(c, n)
+        else held.delete(c)
+      }
+    },
+  }
+}
+
 /** Makes sure every layer of `diffIds` is unpacked; returns the layer records, bottom first. */
-async function ensureLayers(deps: ImageDeps, diffIds: string[], sources: LayerSource[], undo: UndoStack): Promise<LayerRecord[]> {
+async function ensureLayers(deps: ImageDeps, diffIds: string[], sources: LayerSource[], undo: UndoStack, othersUse: (chainId: string) => boolean): Promise<LayerRecord[]> {
   const chains = chainIds(diffIds)
   const out: LayerRecord[] = []
   for (let i = 0; i < diffIds.length; i++) {
@@ -65,7 +89,7 @@ async function ensureLayers(deps: ImageDeps, diffIds: string[], sources: LayerSo
       continue
     }
     const made = await deps.layerStore.create(sources[i]!.open(), i === 0 ? null : chains[i - 1]!, diffIds[i])
-    const isUnused = () => !deps.images.list().some((im) => im.chainIds.includes(chainId))
+    const isUnused = () => !othersUse(chainId) && !deps.images.list().some((im) => im.chainIds.includes(chainId))
     undo.push(async () => { if (isUnused()) await deps.layerStore.remove(chainId) })
     const record = layerRecord(made, i === 0 ? null : chains[i - 1]!)
     deps.layers.put(record)
@@ -82,8 +106,9 @@ export async function createImage(deps: ImageDeps, image: NewImage): Promise<Cre
     throw new BerthError('invalid', `image config lists ${diffIds.length} layers but ${image.layers.length} were given`)
   }
   const undo = new UndoStack()
+  const held = claim(deps, chainIds(diffIds))
   try {
-    const layers = await ensureLayers(deps, diffIds, image.layers, undo)
+    const layers = await ensureLayers(deps, diffIds, image.layers, undo, held.othersUse)
     const id = sha256(image.configBytes)
     await deps.blobs.put(image.configBytes)
     const existing = deps.images.get(id)
@@ -111,5 +136,7 @@ export async function createImage(deps: ImageDeps, image: NewImage): Promise<Cre
   } catch (e) {
     await undo.run()
     throw e
+  } finally {
+    held.release()
   }
 }
