@@ -40,15 +40,21 @@ export function decodeAuthHeader(value: string | null | undefined): AuthConfig |
     const v = str(k)
     if (v !== undefined) out[k] = v
   }
-  if (out.auth && !out.username) {
-    const plain = Buffer.from(out.auth, 'base64').toString('utf8')
+  withUserFromAuth(out)
+  return Object.keys(out).length > 0 ? out : undefined
+}
+
+/** Fills username and password from `auth` (base64 of user:password) when only that was given. */
+export function withUserFromAuth(a: AuthConfig): AuthConfig {
+  if (a.auth && !a.username) {
+    const plain = Buffer.from(a.auth, 'base64').toString('utf8')
     const colon = plain.indexOf(':')
     if (colon > 0) {
-      out.username = plain.slice(0, colon)
-      out.password = plain.slice(colon + 1)
+      a.username = plain.slice(0, colon)
+      a.password = plain.slice(colon + 1)
     }
   }
-  return Object.keys(out).length > 0 ? out : undefined
+  return a
 }
 
 /** Encodes credentials for X-Registry-Auth (what the CLI and tests send). */

@@ -4,7 +4,7 @@
 import type { Engine } from '../../engine/engine.js'
 import { invalid } from '../../lib/errors.js'
 import { parseReference } from '../../lib/reference.js'
-import { decodeAuthHeader, type AuthConfig } from '../../registry/auth.js'
+import { decodeAuthHeader, withUserFromAuth, type AuthConfig } from '../../registry/auth.js'
 import { progressStream } from '../json-stream.js'
 import type { Route } from '../types.js'
 
@@ -22,15 +22,7 @@ function authBody(body: unknown): AuthConfig {
     if (typeof v !== 'string') throw invalid(`json: cannot unmarshal ${typeof v} into Go struct field AuthConfig.${k} of type string`)
     out[k] = v
   }
-  if (out.auth && !out.username) {
-    const plain = Buffer.from(out.auth, 'base64').toString('utf8')
-    const colon = plain.indexOf(':')
-    if (colon > 0) {
-      out.username = plain.slice(0, colon)
-      out.password = plain.slice(colon + 1)
-    }
-  }
-  return out
+  return withUserFromAuth(out)
 }
 
 export function registryRoutes(engine: Engine): Route[] {
