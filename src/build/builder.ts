@@ -18,6 +18,7 @@ import { planBuild, stageIndex, type BuildPlan } from './steps/plan.js'
 import { openRwLayer } from './steps/rw-layer.js'
 import { BuildArgs, cloneConfig, expansionEnv, type StageState } from './steps/state.js'
 import type { CopySourceRoot } from './copy-step.js'
+import type { StepHostOptions } from './run-step.js'
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 const HOST_PLATFORM = `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`
@@ -35,8 +36,12 @@ export interface BuildOptions {
   target?: string
   noCache: boolean
   pull: boolean
+  /** rm: remove each step's container once the step succeeded. */
   remove: boolean
-  networkMode: string
+  /** forcerm: remove it after a failed step too. */
+  forceRemove: boolean
+  /** What every step container gets: network mode, extra hosts, /dev/shm, resource limits. */
+  host: StepHostOptions
   platform?: string
 }
 
@@ -132,9 +137,10 @@ export async function runBuild(deps: BuildDeps, opts: BuildOptions, prepared: Pr
 
   const results = new Map<number, StageResult>()
   let current = 0 // the stage being built: COPY --from looks for stages before it
-  const stepOpts: StepOptions = { noCache: opts.noCache, remove: opts.remove, networkMode: opts.networkMode }
+  const stepOpts: StepOptions = { noCache: opts.noCache, remove: opts.remove, forceRemove: opts.forceRemove, host: opts.host }
   const io: StepIo = {
     write: (t) => out.stream(t),
+    message: (m) => out.write(m),
     signal: out.signal,
     sourceRoot: (from) => sourceRoot(deps, opts, out, from, results, plan, current),
   }

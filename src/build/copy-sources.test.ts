@@ -99,13 +99,29 @@ test('sources never leave the root: ../ refused, symlinks resolved inside it', a
   assert.equal(dl!.abs, join(ctx, 'dir'))
 })
 
-test('URLs: refused for COPY as Docker does, not supported for ADD', async () => {
+test('URLs: refused for COPY as Docker does; ADD downloads them as files named by download.ts, never extracted', async () => {
   await assert.rejects(resolveSources(['http://example.com/x'], opts()), { message: 'COPY failed: source can\'t be a URL for COPY' })
   await assert.rejects(resolveSources(['https://example.com/x.tgz'], opts('ADD')), (e: Error & { kind?: string }) => {
     assert.equal(e.kind, 'not-implemented')
     assert.match(e.message, /^ADD failed: downloading remote files is not supported/)
     return true
   })
+  const fetched: string[] = []
+  const download = async (url: string) => {
+    fetched.push(url)
+    return { path: join(ctx, 'app.tar'), name: url.endsWith('/') ? '' : 'app.tar' }
+  }
+  const [tarball] = await resolveSources(['http://127.0.0.1:1/app.tar'], { ...opts('ADD'), download, dest: '/x/' })
+  assert.deepEqual(tarball, { abs: join(ctx, 'app.tar'), rel: 'app.tar', isDir: false })
+  const [unnamed] = await resolveSources(['http://127.0.0.1:1/'], { ...opts('ADD'), download, dest: '/x' })
+  assert.equal(unnamed!.rel, '__unnamed__')
+  await assert.rejects(resolveSources(['http://127.0.0.1:1/'], { ...opts('ADD'), download, dest: '/x/' }), {
+    message: 'ADD failed: cannot determine filename for source http://127.0.0.1:1/',
+  })
+  await assert.rejects(resolveSources(['http://127.0.0.1:1/gone'], { ...opts('ADD'), download: () => Promise.reject(new Error('failed to GET … with status 404 Not Found: gone')), dest: '/x' }), {
+    message: 'ADD failed: failed to GET … with status 404 Not Found: gone',
+  })
+  assert.deepEqual(fetched, ['http://127.0.0.1:1/app.tar', 'http://127.0.0.1:1/', 'http://127.0.0.1:1/'])
 })
 
 test('ADD detects archives by content, not by name', async () => {
@@ -114,6 +130,11 @@ test('ADD detects archives by content, not by name', async () => {
   const copy = await resolveSources(['app.tar'], opts('COPY'))
   assert.equal(copy[0]!.archive, undefined)
   assert.equal(archiveKind(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1])), 'xz')
+  // zstd: a tar inside is an archive, anything else a plain file (`zstd -c` of a tar holding x.txt, and of text)
+  const zstdTar = 'KLUv/WQAJ/0BAKKCCA3QPYCIlgFGKjNUxEwB7y9iHiBvlX+B05SMXD5yIpNvb3QLILCZB/uFx+dpjAFg/59pjw7ggEEDbKcABztau9U='
+  assert.equal(archiveKind(Buffer.from(zstdTar, 'base64')), 'zstd')
+  assert.equal(archiveKind(Buffer.from('KLUv/QRYjQAAUGp1c3QgdGV4dAoBALtSBQkzMhOk', 'base64')), undefined)
+  assert.deepEqual(planCopy([{ abs: '/ctx/a.tar.zst', rel: 'a.tar.zst', isDir: false, archive: 'zstd' }], '/opt/', '/', 'ADD').map((s) => s.extract), [true])
   assert.equal(archiveKind(Buffer.alloc(1024)), undefined)
 })
 

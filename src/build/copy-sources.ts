@@ -6,8 +6,9 @@ import { open } from 'node:fs/promises'
 import { posix } from 'node:path'
 import { BerthError } from '../lib/errors.js'
 import { resolveInScope } from '../storage/scoped-path.js'
-import { walk } from '../storage/walk.js'
+import { walk } from '../lib/tree-walk.js'
 import { archiveKind, type ArchiveKind } from './archive-sniff.js'
+import { isDownloadUrl, UNNAMED } from './download.js'
 import { globToRegExp, hasWildcards } from './glob.js'
 
 /** One resolved source. */
@@ -41,12 +42,14 @@ export interface ResolveOptions {
   keyword: 'COPY' | 'ADD'
   /** Set when the root is a stage or an image (--from): not-found messages do not mention the context. */
   from?: string
+  /** ADD: fetches a URL source (download.ts); absent, a URL source is refused. */
+  download?: (url: string) => Promise<{ path: string; name: string }>
+  /** The destination as written: a URL without a file name needs one that does not end in `/`. */
+  dest?: string
 }
 
 const failed = (keyword: string, message: string, kind: 'invalid' | 'not-implemented' = 'invalid') =>
   new BerthError(kind, `${keyword} failed: ${message}`)
-
-const isUrl = (s: string): boolean => /^https?:\/\//i.test(s)
 
 /** Docker trims one leading `/` and one leading `./` from a source word. */
 function cleanSource(word: string): string {
@@ -83,7 +86,8 @@ async function resolveOne(named: string, opts: ResolveOptions): Promise<CopySour
 async function readHead(path: string): Promise<Buffer> {
   const fh = await open(path, 'r')
   try {
-    const buf = Buffer.alloc(64 * 1024)
+    // enough for the first block of a zstd frame (at most 128 KiB), which must inflate to a tar header
+    const buf = Buffer.alloc(256 * 1024)
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0)
     return buf.subarray(0, bytesRead)
   } finally {
@@ -102,6 +106,20 @@ async function matchGlob(pattern: string, opts: ResolveOptions): Promise<CopySou
   return out
 }
 
+/** A downloaded source: a file named as dockerd names it, never extracted (no `archive`). */
+async function fromUrl(url: string, opts: ResolveOptions): Promise<CopySource> {
+  if (opts.keyword === 'COPY') throw failed('COPY', 'source can\'t be a URL for COPY')
+  if (!opts.download) throw failed('ADD', `downloading remote files is not supported here: ${url}`, 'not-implemented')
+  let got: { path: string; name: string }
+  try {
+    got = await opts.download(url)
+  } catch (e) {
+    throw failed('ADD', (e as Error).message)
+  }
+  if (got.name === '' && opts.dest?.endsWith('/')) throw failed('ADD', `cannot determine filename for source ${url}`)
+  return { abs: got.path, rel: got.name || UNNAMED, isDir: false }
+}
+
 /**
  * Expands the source words into existing paths inside the root. Throws Docker's messages:
  * `COPY failed: file not found in build context or excluded by .dockerignore: stat x: file does not exist`,
@@ -110,9 +128,9 @@ async function matchGlob(pattern: string, opts: ResolveOptions): Promise<CopySou
 export async function resolveSources(words: readonly string[], opts: ResolveOptions): Promise<CopySource[]> {
   const out: CopySource[] = []
   for (const word of words) {
-    if (isUrl(word)) {
-      if (opts.keyword === 'COPY') throw failed('COPY', 'source can\'t be a URL for COPY')
-      throw failed('ADD', `downloading remote files is not supported by this builder: ${word}`, 'not-implemented')
+    if (isDownloadUrl(word)) {
+      out.push(await fromUrl(word, opts))
+      continue
     }
     const named = cleanSource(word)
     if (hasWildcards(named)) out.push(...await matchGlob(named, opts))
@@ -149,8 +167,8 @@ export function planCopy(
   return sources.map((src): CopyStep => {
     if (src.isDir) return { src, dest: dir }
     if (keyword === 'ADD' && src.archive) {
-      if (src.archive !== 'tar' && src.archive !== 'gzip') {
-        throw failed('ADD', `extracting ${src.archive}-compressed archives is not supported yet: ${src.rel}; use a plain or gzip tar, or COPY it and extract it with RUN`, 'not-implemented')
+      if (src.archive === 'bzip2' || src.archive === 'xz') {
+        throw failed('ADD', `extracting ${src.archive}-compressed archives is not supported yet: ${src.rel}; use a plain, gzip or zstd tar, or COPY it and extract it with RUN`, 'not-implemented')
       }
       return { src, dest: dir, extract: true }
     }

@@ -5,16 +5,17 @@
 // (a symlink among the destination's parents is refused, never followed).
 //
 // Owners: root unless --chown; --from without --chown keeps the source's owners (as Docker).
-// ADD extracts local tar archives (plain, gzip, bzip2, xz) into the destination directory.
+// ADD extracts local tar archives (plain, gzip, zstd) into the destination directory;
+// a URL source is downloaded by berthd (download.ts) and copied as a file, never extracted.
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { lstat, open, readlink } from 'node:fs/promises'
 import { posix } from 'node:path'
 import { PassThrough, type Readable } from 'node:stream'
 import tar from 'tar-stream'
-import { add } from '../storage/pack.js'
+import { add, type TarHeader } from '../lib/tar-entry.js'
+import { walk } from '../lib/tree-walk.js'
 import { unpack } from '../storage/unpack.js'
-import { walk } from '../storage/walk.js'
 import { openInScope, procPath } from '../storage/scoped-path.js'
 import { lchown } from '../sys/ffi.js'
 import { BerthError } from '../lib/errors.js'
@@ -43,12 +44,14 @@ export interface CopySourceRoot {
 }
 
 /** Resolves and plans an (expanded) COPY/ADD instruction, and hashes what it will copy. */
-export async function planCopyStep(ins: Instruction, from: CopySourceRoot, workdir: string): Promise<CopyPlan> {
+export async function planCopyStep(
+  ins: Instruction, from: CopySourceRoot, workdir: string, download?: (url: string) => Promise<{ path: string; name: string }>,
+): Promise<CopyPlan> {
   const keyword = ins.keyword as 'COPY' | 'ADD'
   if (ins.args.length < 2) throw new BerthError('invalid', `${keyword} requires at least two arguments`)
   const words = ins.args.slice(0, -1)
   const dest = ins.args[ins.args.length - 1]!
-  const sources = await resolveSources(words, { root: from.dir, isExcluded: from.isExcluded, keyword })
+  const sources = await resolveSources(words, { root: from.dir, isExcluded: from.isExcluded, keyword, download, dest })
   const steps = planCopy(sources, dest, workdir, keyword)
   const mode = ins.flags.chmod !== undefined ? parseChmod(ins.flags.chmod) : undefined
   const hashes: string[] = []
@@ -107,14 +110,12 @@ export async function copyOwner(plan: CopyPlan, root: string): Promise<{ uid: nu
   return resolveChown(plan.chown, await read('/etc/passwd'), await read('/etc/group'))
 }
 
-type Header = Parameters<tar.Pack['entry']>[0]
-
 /** The tar of everything but archives to extract, names relative to the layer's root. */
 function copyTar(plan: CopyPlan, owner: { uid: number; gid: number } | undefined): Readable {
   const pack = tar.pack()
   const out = new PassThrough()
   pack.pipe(out)
-  const header = (name: string, st: Awaited<ReturnType<typeof lstat>>): Header => ({
+  const header = (name: string, st: Awaited<ReturnType<typeof lstat>>): TarHeader => ({
     name,
     mode: plan.mode !== undefined && !st.isSymbolicLink() ? plan.mode : Number(st.mode) & 0o7777,
     uid: owner ? owner.uid : Number(st.uid),

@@ -7,7 +7,7 @@ import type { ContainerService } from '../engine/containers/service.js'
 import type { ContainerConfig } from '../engine/images/change.js'
 import { BerthError } from '../lib/errors.js'
 import { log } from '../lib/log.js'
-import type { DockerConfig, DockerHostConfig } from '../state/records.js'
+import type { DockerConfig, DockerHostConfig, Ulimit } from '../state/records.js'
 
 /** A RUN whose command exits non-zero; `code` becomes the docker CLI's exit status. */
 export class RunFailed extends BerthError {
@@ -26,8 +26,31 @@ export interface StepContainerOptions {
   cmd?: string[]
   /** Env of the step: the image's plus build args. */
   env: string[]
-  /** `default`, `none` or `host`. */
+  host: StepHostOptions
+}
+
+/**
+ * What the build request sets on every step container, as dockerd's hostConfigFromOptions
+ * does: the network for RUN (`default` is the bridge), /etc/hosts entries, /dev/shm and the
+ * resource limits. Zero or empty means "not set".
+ */
+export interface StepHostOptions {
   networkMode: string
+  extraHosts: string[]
+  shmSize: number
+  memory: number
+  memorySwap: number
+  cpuShares: number
+  cpuPeriod: number
+  cpuQuota: number
+  cpusetCpus: string
+  cpusetMems: string
+  ulimits: Ulimit[]
+}
+
+export const DEFAULT_STEP_HOST: StepHostOptions = {
+  networkMode: 'default', extraHosts: [], shmSize: 0, memory: 0, memorySwap: 0, cpuShares: 0,
+  cpuPeriod: 0, cpuQuota: 0, cpusetCpus: '', cpusetMems: '', ulimits: [],
 }
 
 export type StepContainers = Pick<ContainerService, 'create' | 'start' | 'wait' | 'logs' | 'remove'>
@@ -56,13 +79,18 @@ function stepConfig(o: StepContainerOptions): DockerConfig {
   }
 }
 
-function stepHostConfig(networkMode: string): DockerHostConfig {
+export function stepHostConfig(h: StepHostOptions): DockerHostConfig {
   return {
-    NetworkMode: networkMode === 'default' ? 'bridge' : networkMode,
+    NetworkMode: h.networkMode === 'default' ? 'bridge' : h.networkMode,
     PidMode: '', IpcMode: '', UTSMode: '', UsernsMode: '', CgroupnsMode: '',
     Privileged: false, CapAdd: null, CapDrop: null, SecurityOpt: null, ReadonlyRootfs: false,
-    Init: null, AutoRemove: false, Memory: 0, MemorySwap: 0, NanoCpus: 0, CpuShares: 0,
-    CpuQuota: 0, CpuPeriod: 0, PidsLimit: null, Ulimits: null,
+    Init: null, AutoRemove: false, Memory: h.memory, MemorySwap: h.memorySwap, NanoCpus: 0,
+    CpuShares: h.cpuShares, CpuQuota: h.cpuQuota, CpuPeriod: h.cpuPeriod, PidsLimit: null,
+    Ulimits: h.ulimits.length ? h.ulimits : null,
+    ExtraHosts: h.extraHosts.length ? h.extraHosts : null,
+    ShmSize: h.shmSize,
+    CpusetCpus: h.cpusetCpus,
+    CpusetMems: h.cpusetMems,
   }
 }
 
@@ -73,7 +101,7 @@ export interface StepContainer {
 }
 
 export async function createStepContainer(containers: StepContainers, o: StepContainerOptions): Promise<StepContainer> {
-  const { id } = await containers.create({ config: stepConfig(o), hostConfig: stepHostConfig(o.networkMode) })
+  const { id } = await containers.create({ config: stepConfig(o), hostConfig: stepHostConfig(o.host) })
   return {
     id,
     remove: () =>

@@ -2,7 +2,21 @@
 import type { Readable } from 'node:stream'
 import type { Transport } from './transport.js'
 
-export interface BuildQuery {
+/** What every RUN container of the build gets (the legacy builder's resource flags); zero is "not set". */
+export interface BuildResources {
+  extraHosts: string[]
+  shmSize: number
+  memory: number
+  memorySwap: number
+  cpuShares: number
+  cpuPeriod: number
+  cpuQuota: number
+  cpusetCpus?: string
+  cpusetMems?: string
+  ulimits: Array<{ Name: string; Soft: number; Hard: number }>
+}
+
+export interface BuildQuery extends BuildResources {
   tags: string[]
   dockerfile?: string
   buildArgs: Record<string, string | null>
@@ -15,6 +29,8 @@ export interface BuildQuery {
   forceRemove: boolean
   networkMode?: string
   platform?: string
+  cacheFrom: string[]
+  squash: boolean
 }
 
 /** Sends the build; the answer is a JSON-lines stream. */
@@ -36,6 +52,19 @@ export function buildImage(t: Transport, context: Readable, o: BuildQuery): Prom
       forcerm: o.forceRemove,
       networkmode: o.networkMode,
       platform: o.platform,
+      extrahosts: o.extraHosts,
+      // zero is "not set" on the daemon's side, as the docker CLI sends them
+      shmsize: o.shmSize,
+      memory: o.memory,
+      memswap: o.memorySwap,
+      cpushares: o.cpuShares,
+      cpuperiod: o.cpuPeriod,
+      cpuquota: o.cpuQuota,
+      cpusetcpus: o.cpusetCpus,
+      cpusetmems: o.cpusetMems,
+      ulimits: JSON.stringify(o.ulimits),
+      cachefrom: JSON.stringify(o.cacheFrom),
+      squash: o.squash,
     },
     body: context,
     headers: { 'Content-Type': 'application/x-tar' },

@@ -4,18 +4,8 @@
 import { pipeline, Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { Decompress } from 'fzstd'
+import { detectCompression } from '../lib/archive-magic.js'
 import { BerthError } from '../lib/errors.js'
-
-export type Compression = 'none' | 'gzip' | 'zstd' | 'xz' | 'bzip2'
-
-export function detectCompression(head: Buffer): Compression {
-  const starts = (...b: number[]) => b.every((x, i) => head[i] === x)
-  if (starts(0x1f, 0x8b)) return 'gzip'
-  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return 'zstd'
-  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return 'xz'
-  if (starts(0x42, 0x5a, 0x68)) return 'bzip2'
-  return 'none'
-}
 
 async function* inflate(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const it = src[Symbol.asyncIterator]()

@@ -4,13 +4,14 @@
 import type { Engine } from '../../engine/engine.js'
 import type { Route } from '../types.js'
 import { jsonLine, progressStream, type ProgressWriter } from '../json-stream.js'
-import { boolParam } from '../wire/query.js'
+import { boolParam, intParam } from '../wire/query.js'
 import { BerthError, invalid } from '../../lib/errors.js'
 import { formatReference, normalizeReference } from '../../lib/reference.js'
 import { receiveContext, type BuildContext } from '../../build/context.js'
-import { ignoreMatcher } from '../../build/dockerignore.js'
+import { ignoreMatcher } from '../../lib/dockerignore.js'
 import { prepareBuild, runBuild, type BuildOptions } from '../../build/builder.js'
-import { RunFailed } from '../../build/run-step.js'
+import { RunFailed, type StepHostOptions } from '../../build/run-step.js'
+import type { Ulimit } from '../../state/records.js'
 import { engineBuildDeps } from '../../build/steps/wiring.js'
 
 function jsonMap(q: URLSearchParams, key: string): Record<string, string | null> {
@@ -38,9 +39,34 @@ function buildTags(q: URLSearchParams): string[] {
   return out
 }
 
-function networkMode(q: URLSearchParams): string {
-  const mode = q.get('networkmode') || 'default'
-  return mode === 'default' ? 'default' : mode
+function ulimits(q: URLSearchParams): Ulimit[] {
+  const raw = q.get('ulimits')
+  if (!raw || raw === 'null') return []
+  try {
+    const v = JSON.parse(raw) as unknown
+    if (Array.isArray(v)) return v as Ulimit[]
+  } catch {
+    // fall through
+  }
+  throw invalid(`invalid ulimits parameter: ${raw}`)
+}
+
+/** dockerd's hostConfigFromOptions: what every step container of the build gets. */
+function stepHost(q: URLSearchParams): StepHostOptions {
+  const int = (key: string) => intParam(q, key) ?? 0
+  return {
+    networkMode: q.get('networkmode') || 'default',
+    extraHosts: q.getAll('extrahosts').filter((h) => h !== ''),
+    shmSize: int('shmsize'),
+    memory: int('memory'),
+    memorySwap: int('memswap'),
+    cpuShares: int('cpushares'),
+    cpuPeriod: int('cpuperiod'),
+    cpuQuota: int('cpuquota'),
+    cpusetCpus: q.get('cpusetcpus') ?? '',
+    cpusetMems: q.get('cpusetmems') ?? '',
+    ulimits: ulimits(q),
+  }
 }
 
 function options(q: URLSearchParams, ctx: BuildContext): BuildOptions {
@@ -57,7 +83,8 @@ function options(q: URLSearchParams, ctx: BuildContext): BuildOptions {
     pull: boolParam(q, 'pull'),
     // dockerd: forcerm implies rm; an absent rm means rm
     remove: boolParam(q, 'forcerm') || q.get('rm') === null || q.get('rm') === '' || boolParam(q, 'rm'),
-    networkMode: networkMode(q),
+    forceRemove: boolParam(q, 'forcerm'),
+    host: stepHost(q),
     platform: q.get('platform') || undefined,
   }
 }
@@ -86,6 +113,9 @@ export function buildRoutes(engine: Engine): Route[] {
         if (query.get('remote')) throw new BerthError('not-implemented', 'building from a remote context (remote=…) is not supported by berth; send the context as the request body')
         const q = query
         buildTags(q) // refused before the body is read, as dockerd does
+        stepHost(q)
+        // berthd has no experimental mode; cachefrom is accepted: the local image store is the cache anyway
+        if (boolParam(q, 'squash')) throw invalid('squash is only supported with experimental mode')
         const ctx = await receiveContext(raw, { tmpDir: engine.paths.tmp, dockerfile: q.get('dockerfile') || undefined })
         let opts: BuildOptions
         let prepared: ReturnType<typeof prepareBuild>

@@ -9,7 +9,8 @@ import type { ContainerConfig } from '../../engine/images/change.js'
 import type { ImageRecord } from '../../state/records.js'
 import { findCached } from '../cache.js'
 import { planCopyStep, makeDir, writeCopy, type CopySourceRoot } from '../copy-step.js'
-import { createStepContainer, runStepContainer, type StepContainers } from '../run-step.js'
+import { download, type Downloaded } from '../download.js'
+import { createStepContainer, runStepContainer, type StepContainer, type StepContainers, type StepHostOptions } from '../run-step.js'
 import { commandArgv, parseArgs } from '../dockerfile/instructions.js'
 import type { Instruction } from '../dockerfile/types.js'
 import { applyMeta, META_KEYWORDS } from './meta.js'
@@ -44,11 +45,15 @@ export interface StepOptions {
   noCache: boolean
   /** Remove each step's container after a successful step (rm=1, the default). */
   remove: boolean
-  networkMode: string
+  /** Remove it after a failed step too (forcerm=1); otherwise a failed step's container stays. */
+  forceRemove: boolean
+  host: StepHostOptions
 }
 
 export interface StepIo {
   write(text: string): Promise<void>
+  /** Other JSON messages of the stream (an ADD download's progress). */
+  message(msg: object): Promise<void>
   signal: AbortSignal
   /** Where COPY/ADD sources come from: the context, or (--from) a stage's or image's root. */
   sourceRoot(from: string | undefined): Promise<{ root: CopySourceRoot; release(): Promise<void> }>
@@ -78,20 +83,29 @@ async function commit(deps: StepDeps, state: StageState, cmd: string[], extra: {
   state.imageId = id
 }
 
+/** Runs `work` with the step's container, then removes it as dockerd's rm/forcerm say (a failed step's stays without forcerm). */
+async function withContainer(o: StepOptions, io: StepIo, c: StepContainer, work: () => Promise<void>): Promise<void> {
+  let ok = false
+  try {
+    await io.write(` ---> Running in ${shortId(c.id)}\n`)
+    await work()
+    ok = true
+  } finally {
+    // a cancelled build removes its container whatever rm says, as dockerd's containerManager does
+    if (o.forceRemove || (ok && o.remove) || io.signal.aborted) {
+      await c.remove()
+      // after a failure the step's error is what matters; a client gone cannot read this line
+      await io.write(`Removing intermediate container ${shortId(c.id)}\n`).catch(() => undefined)
+    }
+  }
+}
+
 /** Docker makes (and removes) a container even for a metadata step; so do we, when there is an image. */
 async function commitMeta(deps: StepDeps, o: StepOptions, io: StepIo, state: StageState, cmd: string[]): Promise<void> {
   if (await probe(deps, o, io, state, cmd)) return
   if (state.imageId === undefined) return commit(deps, state, cmd, {})
-  const c = await createStepContainer(deps.containers, { imageId: state.imageId, config: state.config, cmd, env: state.config.Env ?? [], networkMode: o.networkMode })
-  let ok = false
-  try {
-    await io.write(` ---> Running in ${shortId(c.id)}\n`)
-    await commit(deps, state, cmd, { container: c.id })
-    ok = true
-  } finally {
-    if (!ok || o.remove) await c.remove()
-  }
-  if (o.remove) await io.write(` ---> Removed intermediate container ${shortId(c.id)}\n`)
+  const c = await createStepContainer(deps.containers, { imageId: state.imageId, config: state.config, cmd, env: state.config.Env ?? [], host: o.host })
+  await withContainer(o, io, c, () => commit(deps, state, cmd, { container: c.id }))
 }
 
 async function run(deps: StepDeps, o: StepOptions, io: StepIo, state: StageState, ins: Instruction, args: BuildArgs): Promise<void> {
@@ -105,18 +119,12 @@ async function run(deps: StepDeps, o: StepOptions, io: StepIo, state: StageState
     config: state.config,
     cmd: argv,
     env: [...(state.config.Env ?? []), ...env],
-    networkMode: o.networkMode,
+    host: o.host,
   })
-  let ok = false
-  try {
-    await io.write(` ---> Running in ${shortId(c.id)}\n`)
+  await withContainer(o, io, c, async () => {
     await runStepContainer(deps.containers, c.id, argv, io.write, io.signal)
     await commit(deps, state, saveCmd, { layerDir: deps.containerUpper(c.id), container: c.id })
-    ok = true
-  } finally {
-    if (!ok || o.remove) await c.remove()
-  }
-  if (o.remove) await io.write(` ---> Removed intermediate container ${shortId(c.id)}\n`)
+  })
 }
 
 /** Runs `write` against a writable layer over the stage's image and commits its upper dir. */
@@ -133,13 +141,23 @@ async function layerStep(deps: StepDeps, state: StageState, cmd: string[], write
 
 async function copy(deps: StepDeps, o: StepOptions, io: StepIo, state: StageState, ins: Instruction): Promise<void> {
   const src = await io.sourceRoot(ins.flags.from)
+  const downloads: Downloaded[] = []
+  const fetchUrl = async (url: string) => {
+    const d = await download(url, deps.tmpDir, io.signal, io.message)
+    downloads.push(d)
+    await io.write('\n') // dockerd's blank line after a download
+    return d
+  }
   try {
-    const plan = await planCopyStep(ins, src.root, state.config.WorkingDir || '/')
+    const plan = await planCopyStep(ins, src.root, state.config.WorkingDir || '/', fetchUrl)
     const chown = plan.chown ? `--chown=${plan.chown} ` : ''
-    const cmd = nopCommandString(state.config, `${plan.keyword} ${chown}${plan.hash} in ${ins.args[ins.args.length - 1]} `)
+    // the mode is part of what lands in the layer, so of the cache key (the hash covers the sources)
+    const chmod = ins.flags.chmod !== undefined ? `--chmod=${ins.flags.chmod} ` : ''
+    const cmd = nopCommandString(state.config, `${plan.keyword} ${chown}${chmod}${plan.hash} in ${ins.args[ins.args.length - 1]} `)
     if (await probe(deps, o, io, state, cmd)) return
     await layerStep(deps, state, cmd, (l) => writeCopy(plan, l.root))
   } finally {
+    for (const d of downloads) await d.release()
     await src.release()
   }
 }

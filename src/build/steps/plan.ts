@@ -58,7 +58,8 @@ export function planBuild(df: Dockerfile, opts: { target?: string; labels: Recor
   let final = df.stages.length - 1
   if (opts.target) {
     const i = df.stages.findIndex((s) => s.name === opts.target!.toLowerCase())
-    if (i < 0) throw new BerthError('invalid', `target stage "${opts.target}" could not be found`)
+    // the classic builder's words (BuildKit says `target stage "x" could not be found`)
+    if (i < 0) throw new BerthError('invalid', `failed to reach build target ${opts.target} in Dockerfile`)
     final = i
   }
   const needed = new Set<number>()

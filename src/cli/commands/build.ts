@@ -3,13 +3,17 @@
 // The exit status is the failing RUN's, as docker's (errorDetail.code).
 import { writeFile } from 'node:fs/promises'
 import { Transform } from 'node:stream'
-import { buildImage } from '../../client/build.js'
-import { prepareContext } from '../../build/send-context.js'
+import { buildImage, type BuildResources } from '../../client/build.js'
+import { prepareContext } from '../../client/build-context.js'
+import { createFlags } from '../flags/container.js'
+import { extraHost } from '../flags/host-opts.js'
+import type { FlagSpec } from '../flags/parser.js'
+import { parseInt64, parseUlimit, ramInBytes, swapInBytes } from '../flags/units.js'
 import { humanSizeDefault } from '../output/human.js'
 import { JsonStreamError, renderJsonMessages, terminalOf } from '../output/progress.js'
 import { StatusError, type CommandModule } from '../command.js'
 
-export interface BuildCliOptions {
+export interface BuildCliOptions extends BuildResources {
   context: string
   tags: string[]
   file?: string
@@ -24,7 +28,13 @@ export interface BuildCliOptions {
   rm: boolean
   forceRm: boolean
   platform?: string
+  cacheFrom: string[]
+  squash: boolean
 }
+
+/** The container flags `build` shares with `run`, checked the same way. */
+const RUN_FLAGS = ['add-host', 'cpu-shares', 'memory', 'memory-swap', 'shm-size', 'ulimit']
+const shared: FlagSpec[] = createFlags.filter((f) => RUN_FLAGS.includes(f.long))
 
 /** `K=V` as given; a bare `K` takes the value from the environment, else null (docker's ValidateEnv). */
 export function buildArgsMap(list: readonly string[], env: NodeJS.ProcessEnv): Record<string, string | null> {
@@ -52,7 +62,14 @@ export const command: CommandModule<BuildCliOptions> = {
   usage: '[OPTIONS] PATH | URL | -',
   description: 'Build an image from a Dockerfile',
   flags: [
+    ...shared,
     { long: 'build-arg', kind: 'list', type: 'list', help: 'Set build-time variables' },
+    { long: 'cache-from', kind: 'list', type: 'list', help: 'Images to consider as cache sources' },
+    { long: 'cpu-period', kind: 'value', type: 'int', help: 'Limit the CPU CFS (Completely Fair Scheduler) period', check: (v) => void parseInt64(v) },
+    { long: 'cpu-quota', kind: 'value', type: 'int', help: 'Limit the CPU CFS (Completely Fair Scheduler) quota', check: (v) => void parseInt64(v) },
+    { long: 'cpuset-cpus', kind: 'value', type: 'string', help: 'CPUs in which to allow execution (0-3, 0,1)' },
+    { long: 'cpuset-mems', kind: 'value', type: 'string', help: 'MEMs in which to allow execution (0-3, 0,1)' },
+    { long: 'squash', kind: 'bool', help: 'Squash newly built layers into a single new layer' },
     { long: 'file', short: 'f', kind: 'value', type: 'string', help: "Name of the Dockerfile (Default is 'PATH/Dockerfile')" },
     { long: 'force-rm', kind: 'bool', help: 'Always remove intermediate containers' },
     { long: 'iidfile', kind: 'value', type: 'string', help: 'Write the image ID to the file' },
@@ -82,9 +99,25 @@ export const command: CommandModule<BuildCliOptions> = {
     rm: p.bool('rm', true),
     forceRm: p.bool('force-rm'),
     platform: p.str('platform'),
+    extraHosts: p.list('add-host').map(extraHost),
+    shmSize: p.has('shm-size') ? ramInBytes(p.str('shm-size')!) : 0,
+    memory: p.has('memory') ? ramInBytes(p.str('memory')!) : 0,
+    memorySwap: p.has('memory-swap') ? swapInBytes(p.str('memory-swap')!) : 0,
+    cpuShares: p.has('cpu-shares') ? parseInt64(p.str('cpu-shares')!) : 0,
+    cpuPeriod: p.has('cpu-period') ? parseInt64(p.str('cpu-period')!) : 0,
+    cpuQuota: p.has('cpu-quota') ? parseInt64(p.str('cpu-quota')!) : 0,
+    cpusetCpus: p.str('cpuset-cpus'),
+    cpusetMems: p.str('cpuset-mems'),
+    ulimits: p.list('ulimit').map(parseUlimit),
+    cacheFrom: p.list('cache-from'),
+    squash: p.bool('squash'),
   }),
   run: async (o, ctx) => {
     if (/^(https?|git):\/\//.test(o.context)) throw new StatusError(1, 'building from a URL is not supported by berth; clone or download the context first')
+    // the docker CLI asks the daemon first and refuses an experimental-only flag in its own words
+    if (o.squash && (await ctx.client.system.info()).ExperimentalBuild !== true) {
+      throw new StatusError(1, '"--squash" is only supported on a Docker daemon with experimental features enabled')
+    }
     const prepared = await prepareContext({ context: o.context, dockerfile: o.file, stdin: ctx.stdin })
     let sent = 0
     const counting = new Transform({
@@ -109,6 +142,18 @@ export const command: CommandModule<BuildCliOptions> = {
       forceRemove: o.forceRm,
       networkMode: o.network,
       platform: o.platform,
+      extraHosts: o.extraHosts,
+      shmSize: o.shmSize,
+      memory: o.memory,
+      memorySwap: o.memorySwap,
+      cpuShares: o.cpuShares,
+      cpuPeriod: o.cpuPeriod,
+      cpuQuota: o.cpuQuota,
+      cpusetCpus: o.cpusetCpus,
+      cpusetMems: o.cpusetMems,
+      ulimits: o.ulimits,
+      cacheFrom: o.cacheFrom,
+      squash: o.squash,
     })
     let imageId: string | undefined
     let quietText = ''

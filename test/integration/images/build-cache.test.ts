@@ -3,7 +3,7 @@
 // pulled from a registry — through berth and the docker CLI's legacy builder (DOCKER_BUILDKIT=0).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildEnv } from './build-env.js'
 import { startRegistry } from '../../helpers/registry.js'
@@ -40,6 +40,20 @@ test('cache: an unchanged rebuild starts no container; a changed COPY rebuilds f
   ok(['image', 'prune', '-f'])
 })
 
+test('cache: COPY --chmod is part of the key; a changed mode of a source file is too', () => {
+  const dir = context('chmod', { Dockerfile: 'FROM busybox\nCOPY --chmod=644 f /f\n', f: 'f\n' })
+  ok(['build', '-t', 'chmod', dir])
+  assert.equal(runIn('chmod', 'stat -c %a /f'), '644\n')
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nCOPY --chmod=755 f /f\n')
+  assert.doesNotMatch(ok(['build', '-t', 'chmod', dir]), /Using cache/)
+  assert.equal(runIn('chmod', 'stat -c %a /f'), '755\n')
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nCOPY f /f\n')
+  ok(['build', '-t', 'chmod', dir])
+  chmodSync(join(dir, 'f'), 0o600)
+  assert.doesNotMatch(ok(['build', '-t', 'chmod', dir]), /Using cache/)
+  assert.equal(runIn('chmod', 'stat -c %a /f'), '600\n')
+})
+
 test('-q prints only the ID, --iidfile writes it, -f names another file, -t twice', () => {
   const dir = context('flags', { 'build.df': 'FROM busybox\nRUN echo q > /q\n' })
   for (const cli of ['berth', 'docker'] as const) {
@@ -53,7 +67,7 @@ test('-q prints only the ID, --iidfile writes it, -f names another file, -t twic
   }
   // --rm=false keeps each step's container, as Docker does
   const kept = ok(['build', '--no-cache', '--rm=false', '-f', join(dir, 'build.df'), dir])
-  assert.doesNotMatch(kept, /Removed intermediate container/)
+  assert.doesNotMatch(kept, /Removing intermediate container/)
   const left = ok(['ps', '-aq']).trim().split('\n').filter(Boolean)
   assert.equal(left.length, 1, kept)
   ok(['rm', '-f', ...left])

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { posix } from 'node:path'
 import dockerignore from '@balena/dockerignore'
-import { BerthError } from '../lib/errors.js'
+import { BerthError } from './errors.js'
 
 // The package is CommonJS with an ES-style `export default` in its types: Node hands over the
 // function itself, TypeScript expects it under `.default`. Take whichever is there.

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import tar from 'tar-stream'
-import { isArchiveStart, keepBuildFiles, prepareContext } from './send-context.js'
+import { isArchiveStart, keepBuildFiles, prepareContext } from './build-context.js'
 
 let base: string
 let ctx: string

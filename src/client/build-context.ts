@@ -11,11 +11,10 @@ import { posix } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import tar from 'tar-stream'
 import { BerthError } from '../lib/errors.js'
-import { detectCompression } from '../storage/decompress.js'
-import { add } from '../storage/pack.js'
-import { walk } from '../storage/walk.js'
-import { isTarHeader } from './archive-sniff.js'
-import { ignoreMatcher, readDockerignore, type IgnoreMatcher } from './dockerignore.js'
+import { detectCompression, isTarHeader } from '../lib/archive-magic.js'
+import { ignoreMatcher, readDockerignore, type IgnoreMatcher } from '../lib/dockerignore.js'
+import { add, type TarHeader } from '../lib/tar-entry.js'
+import { walk } from '../lib/tree-walk.js'
 
 export interface SendContextOptions {
   /** The context argument: a directory, or `-` (stdin holds a tar or a lone Dockerfile). */
@@ -110,8 +109,6 @@ export function keepBuildFiles(patterns: readonly string[], dockerfileRel: strin
   return out
 }
 
-type Header = Parameters<tar.Pack['entry']>[0]
-
 async function addEntry(pack: tar.Pack, rel: string, abs: string, st: Stats, links: Map<string, string>): Promise<void> {
   const base = { uid: 0, gid: 0, mode: st.mode & 0o7777, mtime: new Date(Math.floor(st.mtimeMs / 1000) * 1000) }
   if (st.isDirectory()) return add(pack, { ...base, name: `${rel}/`, type: 'directory' })
@@ -121,7 +118,7 @@ async function addEntry(pack: tar.Pack, rel: string, abs: string, st: Stats, lin
   const first = st.nlink > 1 ? links.get(key) : undefined
   if (first) return add(pack, { ...base, name: rel, type: 'link', linkname: first, size: 0 })
   if (st.nlink > 1) links.set(key, rel)
-  const h: Header = { ...base, name: rel, type: 'file', size: st.size }
+  const h: TarHeader = { ...base, name: rel, type: 'file', size: st.size }
   return add(pack, h, st.size ? createReadStream(abs, { end: st.size - 1 }) : undefined)
 }
 
