@@ -10,9 +10,12 @@ export const hexOf = (digest: string): string => digest.replace(/^sha256:/, '')
 
 export const isDigest = (s: string): boolean => /^sha256:[0-9a-f]{64}$/.test(s)
 
+/** The chain ID of layer `diffId` on the layer `parent` (null: a bottom layer). */
+export const chainIdOf = (parent: string | null, diffId: string): string => (parent === null ? diffId : sha256(`${parent} ${diffId}`))
+
 export function chainIds(diffIds: readonly string[]): string[] {
   const out: string[] = []
-  for (const d of diffIds) out.push(out.length === 0 ? d : sha256(`${out[out.length - 1]} ${d}`))
+  for (const d of diffIds) out.push(chainIdOf(out.at(-1) ?? null, d))
   return out
 }
 

@@ -1,6 +1,7 @@
 // A new layer's directory built while its tar is packed (pack.ts onEntry): what unpacking that
 // tar would give — the same entries, modes, owners and (second-precision) mtimes, overlay
-// whiteouts for `.wh.` entries, trusted.overlay.opaque on opaque directories — without parsing
+// whiteouts for `.wh.` entries, trusted.overlay.opaque on opaque directories, the entries' other
+// extended attributes (set after the owner: chown clears security.capability) — without parsing
 // the tar again. Used when the tree being packed is our own (a container's upper dir), so no
 // name can escape `dest`: names come from readdir of the source, never from an archive.
 //
@@ -10,8 +11,8 @@ import { closeSync, copyFileSync, constants, createWriteStream, fchmodSync, fcho
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { DigestStream } from './digest.js'
-import { packLayer, type LayerExclusion, type PackedEntry, type XattrReader } from './pack.js'
-import type { NodeOps } from './unpack.js'
+import { packLayer, type LayerExclusion, type PackedEntry, type XattrLister } from './pack.js'
+import { setLayerXattrs, type NodeOps } from './unpack.js'
 import { isWhiteout } from './walk.js'
 
 export class LayerCopy {
@@ -34,6 +35,7 @@ export class LayerCopy {
       lchownSync(path, st.uid, st.gid)
       chmodSync(path, st.mode & 0o7777)
       if (e.isOpaque) this.ops.setXattr(path, 'trusted.overlay.opaque', Buffer.from('y'))
+      setLayerXattrs(this.ops, path, e.xattrs)
       this.dirTimes.push([path, mtime])
       return
     }
@@ -41,6 +43,7 @@ export class LayerCopy {
     if (st.isSymbolicLink()) {
       symlinkSync(h.linkname!, path)
       lchownSync(path, st.uid, st.gid)
+      setLayerXattrs(this.ops, path, e.xattrs)
       lutimesSync(path, mtime, mtime)
       return
     }
@@ -48,6 +51,7 @@ export class LayerCopy {
     this.ops.mknod(path, (st.mode & ~0o7777) | 0o600, st.isFIFO() ? 0 : st.rdev)
     lchownSync(path, st.uid, st.gid)
     chmodSync(path, st.mode & 0o7777)
+    setLayerXattrs(this.ops, path, e.xattrs)
     lutimesSync(path, mtime, mtime)
   }
 
@@ -59,6 +63,7 @@ export class LayerCopy {
       if (e.content) writeSync(fd, e.content)
       // owner before mode: chown clears set-id bits
       fchownSync(fd, st.uid, st.gid)
+      setLayerXattrs(this.ops, path, e.xattrs)
       fchmodSync(fd, st.mode & 0o7777)
       futimesSync(fd, mtime, mtime)
     } finally {
@@ -86,7 +91,7 @@ export interface PackedLayer {
  * Packs `src` into `work/layer.tar` and builds `work/diff` from the same pass: `work` then has
  * the shape LayerStore keeps under layers/<chain>/ once the tar has gone to the blob store.
  */
-export async function packAndCopy(src: string, work: string, io: XattrReader & Pick<NodeOps, 'mknod' | 'mkWhiteout' | 'setXattr'>, exclude?: LayerExclusion): Promise<PackedLayer> {
+export async function packAndCopy(src: string, work: string, io: XattrLister & Pick<NodeOps, 'mknod' | 'mkWhiteout' | 'setXattr'>, exclude?: LayerExclusion): Promise<PackedLayer> {
   const copy = new LayerCopy(join(work, 'diff'), io)
   const tarFile = join(work, 'layer.tar')
   const digest = new DigestStream()

@@ -4,18 +4,26 @@
 // (depth first, byte order) and hard links are written once and linked after. An exclusion
 // leaves paths out (a container's generated /etc files) or keeps a directory's own entry but not
 // its children (volume and bind mount points, present but empty in a committed image).
-// TODO: other xattrs (security.capability…) as SCHILY.xattr.* PAX records; needs listxattr in sys/ffi.ts.
+// Other extended attributes go in as binary-safe SCHILY.xattr.* PAX records (tar-pax.ts), except
+// overlay's own and the host's SELinux label.
 import { closeSync, createReadStream, lstatSync, openSync, readdirSync, readlinkSync, readSync, type Stats } from 'node:fs'
 import { join, posix } from 'node:path'
 import { PassThrough, type Readable } from 'node:stream'
 import tar from 'tar-stream'
+import { add, type TarHeader } from '../lib/tar-entry.js'
+import { isOverlayXattr, paxOf } from './tar-pax.js'
 import { OPAQUE_WHITEOUT, WHITEOUT_PREFIX } from './unpack.js'
 import { isWhiteout, major, minor } from './walk.js'
 
-export type TarHeader = Parameters<tar.Pack['entry']>[0]
+export { add, type TarHeader }
 
 export interface XattrReader {
   getXattr(path: string, name: string): Buffer | undefined
+}
+
+/** What packing needs to copy every attribute (sys/ffi.ts in production). */
+export interface XattrLister extends XattrReader {
+  listXattrs(path: string): string[]
 }
 
 /** Paths relative to the packed directory, without a leading slash. */
@@ -37,28 +45,6 @@ const normalized = (paths: readonly string[] | undefined) =>
 
 export const isOpaque = (x: XattrReader, path: string) => x.getXattr(path, 'trusted.overlay.opaque')?.toString() === 'y'
 
-/** Writes one tar entry, its body a buffer or streamed with backpressure. */
-export function add(pack: tar.Pack, h: TarHeader, body?: Readable | Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (e?: Error | null) => (e ? reject(e) : resolve())
-    // An entry's failure (the pack destroyed when its reader went away) reaches `done`; without
-    // a listener the entry's own 'error' event would be uncaught and end the daemon.
-    const quiet = (entry: { on(ev: 'error', fn: () => void): unknown }) => entry.on('error', () => undefined)
-    if (!body || Buffer.isBuffer(body)) {
-      quiet(pack.entry(h, body ?? '', done))
-      return
-    }
-    const entry = pack.entry(h, done)
-    quiet(entry)
-    ;(async () => {
-      for await (const chunk of body) {
-        if (!entry.write(chunk as Buffer)) await new Promise<void>((r) => entry.once('drain', () => r()))
-      }
-      entry.end(undefined as never)
-    })().catch(reject)
-  })
-}
-
 /** One entry as the packer saw it, for a sink that copies the tree while it is packed (layer-copy.ts). */
 export interface PackedEntry {
   rel: string
@@ -71,6 +57,8 @@ export interface PackedEntry {
   /** For a hard link: the `rel` of the first path of the same inode. */
   linkTo?: string
   isOpaque: boolean
+  /** Extended attributes written with the entry (overlay's own left out), in name order. */
+  xattrs: Array<[string, Buffer]>
 }
 
 export interface PackOptions {
@@ -115,6 +103,34 @@ function readSmall(abs: string, size: number): Buffer {
 
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
 
+const VFS_CAP_REVISION_2 = 2
+const VFS_CAP_REVISION_3 = 3
+const VFS_CAP_V2_SIZE = 20
+
+/**
+ * A file capability as a layer holds it: a revision-3 value (namespaced, naming the root UID of
+ * the user namespace it was set in) becomes revision 2, as Docker writes it — that UID means
+ * nothing outside the namespace the layer was made in.
+ */
+function layerCapability(value: Buffer): Buffer {
+  if (value.length <= VFS_CAP_V2_SIZE || value[3] !== VFS_CAP_REVISION_3) return value
+  const v2 = Buffer.from(value.subarray(0, VFS_CAP_V2_SIZE))
+  v2[3] = VFS_CAP_REVISION_2
+  return v2
+}
+
+/** The attributes a layer entry carries: all but overlay's bookkeeping and the host's SELinux label. */
+function layerXattrs(x: XattrLister, abs: string): Array<[string, Buffer]> {
+  const out: Array<[string, Buffer]> = []
+  for (const name of x.listXattrs(abs).sort(byteOrder)) {
+    if (isOverlayXattr(name) || name === 'security.selinux') continue
+    const value = x.getXattr(abs, name)
+    if (value === undefined) continue // removed meanwhile
+    out.push([name, name === 'security.capability' ? layerCapability(value) : value])
+  }
+  return out
+}
+
 /** Depth first, children in byte order, never following symlinks; `prune` keeps a directory's children out. */
 function* walkSync(root: string, prune: (rel: string) => boolean, rel = ''): Generator<{ rel: string; abs: string; st: Stats }> {
   for (const name of readdirSync(rel ? join(root, rel) : root).sort(byteOrder)) {
@@ -135,7 +151,7 @@ const BATCH_BYTES = 8 << 20
  * small files: a thread-pool round trip per stat and read cost more than the reads), in batches
  * between which the stream drains. Errors destroy the stream.
  */
-export function packLayer(dir: string, x: XattrReader, opts: PackOptions = {}): Readable {
+export function packLayer(dir: string, x: XattrLister, opts: PackOptions = {}): Readable {
   const pack = tar.pack()
   const out = new PassThrough()
   pack.pipe(out)
@@ -156,14 +172,17 @@ export function packLayer(dir: string, x: XattrReader, opts: PackOptions = {}): 
       if (!made) continue
       const { header, linkTo } = made
       const opaque = st.isDirectory() && isOpaque(x, abs)
+      // a hard link's attributes are its inode's, written with the first path; a whiteout has none
+      const xattrs = linkTo !== undefined || isWhiteout(st) ? [] : layerXattrs(x, abs)
+      if (xattrs.length > 0) header.pax = paxOf(xattrs)
       const isData = header.type === 'file' && !isWhiteout(st) && st.size > 0
       const content = isData && st.size <= SMALL_FILE ? readSmall(abs, st.size) : undefined
-      opts.onEntry?.({ rel, abs, st, header, content, linkTo, isOpaque: opaque })
+      opts.onEntry?.({ rel, abs, st, header, content, linkTo, isOpaque: opaque, xattrs })
       // Promise.all: tar-stream completes entries in order; every rejection is still observed
       const then = (p: Promise<void>) => (pending = Promise.all([pending, p]).then(() => undefined))
       if (isData && !content) await then(add(pack, header, createReadStream(abs, { end: st.size - 1 })))
       else then(add(pack, header, content))
-      if (opaque) then(add(pack, { ...header, name: `${rel}/${OPAQUE_WHITEOUT}`, mode: 0o600, uid: 0, gid: 0, type: 'file', size: 0 }))
+      if (opaque) then(add(pack, { ...header, pax: undefined, name: `${rel}/${OPAQUE_WHITEOUT}`, mode: 0o600, uid: 0, gid: 0, type: 'file', size: 0 }))
       bytes += content?.length ?? 0
       if (++entries % BATCH_ENTRIES === 0 || bytes > BATCH_BYTES) {
         await pending

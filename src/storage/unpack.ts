@@ -14,6 +14,7 @@ import tar from 'tar-stream'
 import { BerthError } from '../lib/errors.js'
 import { decompressed } from './decompress.js'
 import { DigestStream } from './digest.js'
+import { isOverlayXattr, xattrsOf } from './tar-pax.js'
 import { chmodNoFollow, cleanName, ensureParents, existingInside, pinParents, removeTreePinned } from './safe-path.js'
 
 export const WHITEOUT_PREFIX = '.wh.'
@@ -72,6 +73,22 @@ export interface Routed { root: string; parts: string[]; isFile?: boolean }
 type Header = Omit<tar.Header, 'pax' | 'type'> & { type?: tar.Header['type'] | null; pax?: Record<string, string> | null }
 /** An entry's body as tar-stream hands it over (a streamx Readable). */
 type Body = AsyncIterable<Buffer> & { resume(): unknown }
+
+/**
+ * Sets a layer entry's extended attributes. Overlay's own are never taken from a layer (they
+ * would steer the mount: redirects, metacopy); a filesystem without xattr support skips them,
+ * as Docker's extraction does.
+ */
+export function setLayerXattrs(ops: Pick<NodeOps, 'setXattr'>, path: string, xattrs: Iterable<readonly [string, Buffer]>): void {
+  for (const [name, value] of xattrs) {
+    if (isOverlayXattr(name)) continue
+    try {
+      ops.setXattr(path, name, value)
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EOPNOTSUPP') throw e
+    }
+  }
+}
 
 /** glibc's makedev. */
 export const makedev = (major: number, minor: number): bigint =>
@@ -249,11 +266,8 @@ class Extractor {
       const gid = h.pax?.gid !== undefined ? Number(h.pax.gid) : (h.gid ?? 0)
       chown.lchown(path, uid, gid)
     }
-    if (this.opts.layer) {
-      for (const [key, value] of Object.entries(h.pax ?? {})) {
-        if (key.startsWith('SCHILY.xattr.')) this.opts.layer!.setXattr(path, key.slice('SCHILY.xattr.'.length), Buffer.from(value, 'utf8'))
-      }
-    }
+    // after the owner: chown clears security.capability
+    if (this.opts.layer) setLayerXattrs(this.opts.layer, path, xattrsOf(h.pax))
     if (!isLink) {
       if (this.opts.pinned) await chmodNoFollow(path, (h.mode ?? 0o644) & 0o7777)
       else await chmod(path, (h.mode ?? 0o644) & 0o7777)

@@ -83,8 +83,11 @@ export function getXattr(path: string, name: string): Buffer | undefined {
 }
 
 /** The names of a path's extended attributes (the link itself for a symlink); [] when unsupported. */
+// one buffer for every call (they are synchronous): packing a layer lists each entry's names
+const listBuf = Buffer.alloc(65536)
+
 export function listXattrs(path: string): string[] {
-  const buf = Buffer.alloc(65536)
+  const buf = listBuf
   const n = Number(c.listxattr(path, buf, buf.length))
   if (n < 0) {
     const e = koffi.errno()

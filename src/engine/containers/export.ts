@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream'
 import { finished } from 'node:stream/promises'
 import { BerthError } from '../../lib/errors.js'
 import { packLayer } from '../../storage/pack.js'
-import { getXattr } from '../../sys/ffi.js'
+import { getXattr, listXattrs } from '../../sys/ffi.js'
 import type { ContainerDeps } from './deps.js'
 import { containerDirs, isMounted, mountRootfs, unmountRootfs } from './rootfs.js'
 
@@ -26,7 +26,7 @@ export function exportContainer(deps: ContainerDeps, ref: string): Promise<Reada
       const dirs = containerDirs(deps.paths, c.id)
       const wasMounted = await isMounted(dirs.merged)
       if (!wasMounted) await mountRootfs(dirs, cur.lowerDirs)
-      const tar = packLayer(dirs.merged, { getXattr }, { exclude: { contentsOf: mountPoints(cur) } })
+      const tar = packLayer(dirs.merged, { getXattr, listXattrs }, { exclude: { contentsOf: mountPoints(cur) } })
       resolve(tar)
       const done = finished(tar).then(() => true, () => false)
       void done.then((ok) => {

@@ -2,13 +2,13 @@
 // the Dockerfile builder end with. The directory (a container's overlay upper dir, or any plain
 // tree) is packed as an OCI layer tar (storage/pack.ts: overlay whiteouts and opaque dirs become
 // `.wh.` entries) into the blob store, and the layer directory is built in the same pass
-// (storage/layer-copy.ts) rather than by unpacking the tar again: keyed by chain ID like any
-// pulled layer, present once. The image config follows moby's NewChildImage: the parent's
+// (storage/layer-copy.ts) rather than by unpacking the tar again, then adopted by the layer store:
+// keyed by chain ID like any pulled layer, present once. The image config follows moby's NewChildImage: the parent's
 // rootfs and history plus one entry, `config` as given, `parent` recorded for local images.
 //
 // Invariants: a layer whose tar is empty (nothing changed) is not added, and its history entry
 // says `empty_layer: true`, as Docker does; the same for `layerDir` undefined (metadata-only
-// build steps). On failure nothing new is left: createImage removes the layer it made.
+// build steps). On failure nothing new is left that no one else uses (create.ts dropLayer).
 //
 // Usage (the builder):
 //   const id = await images.commit({
@@ -19,17 +19,16 @@
 //                                                 // (containers/commit.ts) adds mounts and /dev…
 //     config, history: { created_by: '/bin/sh -c #(nop)  CMD ["sh"]' },
 //   })
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { rm } from 'node:fs/promises'
 import { BerthError } from '../../lib/errors.js'
 import type { ImageConfigJson } from '../../state/records.js'
-import { sha256 } from '../../storage/digest.js'
-import { packAndCopy } from '../../storage/layer-copy.js'
+import { chainIdOf } from '../../storage/digest.js'
+import { packAndCopy, type PackedLayer } from '../../storage/layer-copy.js'
 import type { CreatedLayer } from '../../storage/layer-store.js'
-import { EMPTY_TAR_DIFF_ID, type LayerExclusion, type XattrReader } from '../../storage/pack.js'
+import { EMPTY_TAR_DIFF_ID, type LayerExclusion, type XattrLister } from '../../storage/pack.js'
 import type { NodeOps } from '../../storage/unpack.js'
 import type { ContainerConfig } from './change.js'
-import { createImage, layerRecord } from './create.js'
+import { claimLayers, createImage, dropLayer, layerRecord } from './create.js'
 import type { ImageDeps } from './deps.js'
 
 export type { LayerExclusion }
@@ -99,37 +98,24 @@ export function childConfig(base: ImageConfigJson, opts: CommitImageOptions, dif
   return out
 }
 
-type LayerIo = XattrReader & Pick<NodeOps, 'mknod' | 'mkWhiteout' | 'setXattr'>
+type LayerIo = XattrLister & Pick<NodeOps, 'mknod' | 'mkWhiteout' | 'setXattr'>
 
 /**
- * Packs `dir` as a layer on `parentChain` and puts it in the layer store under its chain ID, as
- * LayerStore.create would from the tar, but building the directory in the same pass instead of
- * unpacking the tar again. Undefined when nothing changed (the empty tar).
+ * Packs `dir` into a fresh work directory of the layer store, building the layer directory in the
+ * same pass (storage/layer-copy.ts) instead of unpacking the tar again. Undefined when nothing
+ * changed (the empty tar).
  */
-async function storeLayer(deps: ImageDeps, io: LayerIo, dir: string, exclude: LayerExclusion | undefined, parentChain: string | null) {
-  await mkdir(deps.paths.tmp, { recursive: true })
-  const work = await mkdtemp(join(deps.paths.tmp, 'commit-'))
+async function packDir(deps: ImageDeps, io: LayerIo, dir: string, exclude: LayerExclusion | undefined): Promise<{ work: string; packed: PackedLayer } | undefined> {
+  const work = await deps.layerStore.workDir('commit-')
   try {
     const packed = await packAndCopy(dir, work, io, exclude)
-    if (packed.diffId === EMPTY_TAR_DIFF_ID) {
-      await rm(work, { recursive: true, force: true })
-      return undefined
-    }
-    await deps.blobs.adopt(packed.tarFile, packed.diffId)
-    const chainId = parentChain === null ? packed.diffId : sha256(`${parentChain} ${packed.diffId}`)
-    const made: CreatedLayer = { chainId, diffId: packed.diffId, size: packed.size, tarSize: packed.tarSize }
-    if (await deps.layerStore.has(chainId)) await rm(work, { recursive: true, force: true })
-    else {
-      const target = deps.layerStore.dir(chainId)
-      await mkdir(dirname(target), { recursive: true })
-      await rm(target, { recursive: true, force: true }) // a half-removed leftover without diff/
-      await rename(work, target)
-    }
-    return made
+    if (packed.diffId !== EMPTY_TAR_DIFF_ID) return { work, packed }
   } catch (e) {
     await rm(work, { recursive: true, force: true })
     throw e
   }
+  await rm(work, { recursive: true, force: true })
+  return undefined
 }
 
 export async function commitImage(deps: ImageDeps, io: LayerIo, opts: CommitImageOptions): Promise<CommittedImage> {
@@ -137,36 +123,40 @@ export async function commitImage(deps: ImageDeps, io: LayerIo, opts: CommitImag
   const parent = opts.parentId ? deps.images.get(opts.parentId) : undefined
   const parentChain = parent?.chainIds.at(-1) ?? null
   const created = opts.created ?? new Date().toISOString()
-  let diffId: string | undefined
-  let madeChain: string | undefined
-  if (opts.layerDir !== undefined) {
-    const made = await storeLayer(deps, io, opts.layerDir, opts.exclude, parentChain)
-    if (made) {
-      diffId = made.diffId
+  const prepared = opts.layerDir === undefined ? undefined : await packDir(deps, io, opts.layerDir, opts.exclude)
+  const diffId = prepared?.packed.diffId
+  // held from before the layer is stored: a failing pull of the same layer must not take it back
+  const held = diffId === undefined ? undefined : claimLayers(deps, [chainIdOf(parentChain, diffId)], [diffId])
+  let made: CreatedLayer | undefined
+  try {
+    if (prepared) {
+      const layer = await deps.layerStore.adopt(prepared.work, prepared.packed, parentChain)
       // Recorded now so createImage finds the layer present and never opens a source.
-      if (!deps.layers.get(made.chainId)) {
-        deps.layers.put(layerRecord(made, parentChain))
-        madeChain = made.chainId
+      if (!deps.layers.get(layer.chainId)) {
+        deps.layers.put(layerRecord(layer, parentChain))
+        made = layer
       }
     }
+    return await createChild(deps, base, opts, diffId, created)
+  } catch (e) {
+    if (made && held) await dropLayer(deps, held, made.chainId, made.diffId)
+    throw e
+  } finally {
+    held?.release()
   }
+}
+
+/** The image on `base` with the new layer `diffId` (present in the store by now), or none. */
+async function createChild(deps: ImageDeps, base: ImageConfigJson, opts: CommitImageOptions, diffId: string | undefined, created: string): Promise<CommittedImage> {
   const configBytes = Buffer.from(JSON.stringify(childConfig(base, opts, diffId, created)))
   const reopen = () => {
     throw new BerthError('internal', 'commit: a parent layer is missing from the layer store')
   }
-  try {
-    const { record, moved } = await createImage(deps, {
-      configBytes,
-      layers: [...base.rootfs.diff_ids, ...(diffId ? [diffId] : [])].map(() => ({ open: reopen })),
-      tags: opts.tags ?? [],
-      parent: opts.parentId,
-    })
-    return { id: record.id, moved }
-  } catch (e) {
-    if (madeChain && !deps.images.list().some((im) => im.chainIds.includes(madeChain))) {
-      deps.layers.remove(madeChain)
-      await deps.layerStore.remove(madeChain)
-    }
-    throw e
-  }
+  const { record, moved } = await createImage(deps, {
+    configBytes,
+    layers: [...base.rootfs.diff_ids, ...(diffId ? [diffId] : [])].map(() => ({ open: reopen })),
+    tags: opts.tags ?? [],
+    parent: opts.parentId,
+  })
+  return { id: record.id, moved }
 }

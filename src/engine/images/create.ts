@@ -1,6 +1,6 @@
 // Storing an image: layers first (each unpacked once, keyed by chain ID), then the config blob,
 // then the rows in one transaction (image, layers, tags). On failure, layers this call created
-// and no image uses are removed again.
+// (directories, records and uncompressed tars) that nothing else uses are removed again.
 import type { Readable } from 'node:stream'
 import { BerthError } from '../../lib/errors.js'
 import { UndoStack } from '../../lib/undo.js'
@@ -54,21 +54,32 @@ export const layerRecord = (made: CreatedLayer, parent: string | null): LayerRec
 })
 
 /**
- * Chain IDs that createImage calls in flight stand on, counted per layer repository. A failed
- * call removes the layers it made only when no stored image and no other call in flight uses
- * them: a concurrent pull or load may have found the layer present and be about to reference it.
+ * What createImage and commitImage calls in flight stand on, counted per layer repository: chain
+ * IDs, and `tar <diff ID>` for the uncompressed tars. A failed call takes back the layers it made
+ * only when no stored image and no other call in flight uses them: a concurrent pull, load or
+ * commit may have found the layer (or its tar) present and be about to reference it.
  */
 const claims = new WeakMap<object, Map<string, number>>()
 
-function claim(deps: ImageDeps, chains: string[]): { othersUse(chainId: string): boolean; release(): void } {
+const tarKey = (diffId: string) => `tar ${diffId}`
+
+export interface Claim {
+  /** Whether a call other than this one stands on `key`. */
+  othersUse(key: string): boolean
+  release(): void
+}
+
+/** Claims the layers `chains` (with tars `diffIds`) for the caller until release. */
+export function claimLayers(deps: ImageDeps, chains: readonly string[], diffIds: readonly string[]): Claim {
   let counts = claims.get(deps.layers)
   if (!counts) claims.set(deps.layers, (counts = new Map()))
   const held = counts
-  for (const c of chains) held.set(c, (held.get(c) ?? 0) + 1)
+  const keys = [...chains, ...diffIds.map(tarKey)]
+  for (const c of keys) held.set(c, (held.get(c) ?? 0) + 1)
   return {
     othersUse: (c) => (held.get(c) ?? 0) > 1,
     release: () => {
-      for (const c of chains) {
+      for (const c of keys) {
         const n = (held.get(c) ?? 1) - 1
         if (n > 0) held.set(c, n)
         else held.delete(c)
@@ -77,8 +88,23 @@ function claim(deps: ImageDeps, chains: string[]): { othersUse(chainId: string):
   }
 }
 
+/**
+ * Takes back a layer a failed call made, while the caller still holds its claim: its record and
+ * directory unless a stored image or another call stands on it, then its tar unless a remaining
+ * layer record or another call wants it (LayerStore.removeTar asks in turn with adopts).
+ */
+export async function dropLayer(deps: ImageDeps, held: Claim, chainId: string, diffId: string): Promise<void> {
+  if (!held.othersUse(chainId) && !deps.images.list().some((im) => im.chainIds.includes(chainId))) {
+    // the record first: a call starting now finds the layer absent and makes its own, placed
+    // after our removal (LayerStore serialises both per chain)
+    deps.layers.remove(chainId)
+    await deps.layerStore.remove(chainId)
+  }
+  await deps.layerStore.removeTar(diffId, () => held.othersUse(tarKey(diffId)) || deps.layers.list().some((l) => l.blob?.digest === diffId))
+}
+
 /** Makes sure every layer of `diffIds` is unpacked; returns the layer records, bottom first. */
-async function ensureLayers(deps: ImageDeps, diffIds: string[], sources: LayerSource[], undo: UndoStack, othersUse: (chainId: string) => boolean): Promise<LayerRecord[]> {
+async function ensureLayers(deps: ImageDeps, diffIds: string[], sources: LayerSource[], undo: UndoStack, held: Claim): Promise<LayerRecord[]> {
   const chains = chainIds(diffIds)
   const out: LayerRecord[] = []
   for (let i = 0; i < diffIds.length; i++) {
@@ -89,11 +115,9 @@ async function ensureLayers(deps: ImageDeps, diffIds: string[], sources: LayerSo
       continue
     }
     const made = await deps.layerStore.create(sources[i]!.open(), i === 0 ? null : chains[i - 1]!, diffIds[i])
-    const isUnused = () => !othersUse(chainId) && !deps.images.list().some((im) => im.chainIds.includes(chainId))
-    undo.push(async () => { if (isUnused()) await deps.layerStore.remove(chainId) })
+    undo.push(() => dropLayer(deps, held, chainId, made.diffId))
     const record = layerRecord(made, i === 0 ? null : chains[i - 1]!)
     deps.layers.put(record)
-    undo.push(() => { if (isUnused()) deps.layers.remove(chainId) })
     out.push(record)
   }
   return out
@@ -106,9 +130,9 @@ export async function createImage(deps: ImageDeps, image: NewImage): Promise<Cre
     throw new BerthError('invalid', `image config lists ${diffIds.length} layers but ${image.layers.length} were given`)
   }
   const undo = new UndoStack()
-  const held = claim(deps, chainIds(diffIds))
+  const held = claimLayers(deps, chainIds(diffIds), diffIds)
   try {
-    const layers = await ensureLayers(deps, diffIds, image.layers, undo, held.othersUse)
+    const layers = await ensureLayers(deps, diffIds, image.layers, undo, held)
     const id = sha256(image.configBytes)
     await deps.blobs.put(image.configBytes)
     const existing = deps.images.get(id)

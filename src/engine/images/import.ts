@@ -3,7 +3,7 @@
 // is given, as Docker writes it.
 import type { Readable } from 'node:stream'
 import { formatReference, normalizeReference } from '../../lib/reference.js'
-import { createImage, layerRecord } from './create.js'
+import { claimLayers, createImage, dropLayer, layerRecord } from './create.js'
 import type { ImageDeps } from './deps.js'
 import { applyChanges, type ContainerConfig } from './change.js'
 
@@ -23,6 +23,7 @@ export function checkImport(opts: ImportOptions): { config: ContainerConfig; tag
 export async function importImage(deps: ImageDeps, input: Readable, opts: ImportOptions): Promise<string> {
   const { config, tags } = checkImport(opts)
   const made = await deps.layerStore.create(input, null)
+  const held = claimLayers(deps, [made.chainId], [made.diffId])
   if (!deps.layers.get(made.chainId)) deps.layers.put(layerRecord(made, null))
   const created = new Date().toISOString()
   const comment = opts.message || 'Imported from -'
@@ -39,10 +40,9 @@ export async function importImage(deps: ImageDeps, input: Readable, opts: Import
     const { record } = await createImage(deps, { configBytes, layers: [{ open: () => input }], tags })
     return record.id
   } catch (e) {
-    if (!deps.images.list().some((im) => im.chainIds.includes(made.chainId))) {
-      deps.layers.remove(made.chainId)
-      await deps.layerStore.remove(made.chainId)
-    }
+    await dropLayer(deps, held, made.chainId, made.diffId)
     throw e
+  } finally {
+    held.release()
   }
 }
