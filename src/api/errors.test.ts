@@ -7,6 +7,7 @@ import { errorResult, STATUS_BY_KIND } from './errors.js'
 test('each kind maps to its status with a {message} body', () => {
   const expected: Array<[ErrorKind, number]> = [
     ['invalid', 400],
+    ['unauthorized', 401],
     ['forbidden', 403],
     ['not-found', 404],
     ['conflict', 409],

@@ -8,6 +8,7 @@ import { compareVersions } from './version.js'
 
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   invalid: 400,
+  unauthorized: 401,
   forbidden: 403,
   'not-found': 404,
   conflict: 409,

@@ -21,6 +21,12 @@ test('daemon errors read like docker', () => {
   assert.equal(describeError(new ApiError(404, 'No such container: x')), 'Error response from daemon: No such container: x')
 })
 
+test('a 401 from the daemon is an unauthorized error, printed like any other', () => {
+  const e = new ApiError(401, 'Get "http://r/v2/": unauthorized: incorrect username or password')
+  assert.equal(e.kind, 'unauthorized')
+  assert.equal(describeError(e), 'Error response from daemon: Get "http://r/v2/": unauthorized: incorrect username or password')
+})
+
 test('forEachRef keeps going and fails with every message', async () => {
   const seen: string[] = []
   await assert.rejects(

@@ -6,6 +6,7 @@ import { BerthError, type ErrorKind } from '../lib/errors.js'
 const KIND_BY_STATUS: Record<number, ErrorKind> = {
   304: 'not-modified',
   400: 'invalid',
+  401: 'unauthorized',
   403: 'forbidden',
   404: 'not-found',
   409: 'conflict',

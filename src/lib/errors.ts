@@ -6,6 +6,7 @@ export type ErrorKind =
   | 'not-found'
   | 'conflict'
   | 'not-modified'
+  | 'unauthorized'
   | 'forbidden'
   | 'unavailable'
   | 'not-implemented'

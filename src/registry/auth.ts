@@ -67,23 +67,53 @@ export interface Challenge {
 
 /**
  * Parses `Bearer realm="…",service="…",scope="…"`. Node joins repeated WWW-Authenticate headers
- * with ", ", so a value may hold several challenges: a new one starts at each known scheme word.
+ * with ", ", so a value may hold several challenges (RFC 9110 §11.6.1): after a comma, a name
+ * followed by `=` is one more parameter and any other token starts the next challenge, whatever
+ * its scheme. Quoted values may hold commas and escapes. A token68 credential is skipped.
  */
 export function parseChallenges(header: string | string[] | undefined): Challenge[] {
   const values = Array.isArray(header) ? header : header ? [header] : []
   const out: Challenge[] = []
+  const TOKEN = /[!#$%&'*+.^_`|~0-9A-Za-z-]+/y
+  const PARAM = /([!#$%&'*+.^_`|~0-9A-Za-z-]+)[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|([!#$%&'*+.^_`|~0-9A-Za-z-]*))/y
+  const SKIP = /[\s,]*/y
+  const TOKEN68 = /[A-Za-z0-9._~+/-]+=*(?=[\s,]|$)/y
+  const at = (re: RegExp, v: string, i: number) => ((re.lastIndex = i), re.exec(v))
   for (const v of values) {
-    for (const part of v.split(/(?:^|,)\s*(?=(?:basic|bearer|digest|negotiate)(?:\s|$))/i)) {
-      const m = /^\s*([A-Za-z][A-Za-z0-9_-]*)\s*(.*)$/s.exec(part)
-      if (!m) continue
-      const params: Record<string, string> = {}
-      for (const p of m[2]!.matchAll(/([A-Za-z0-9_.-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g)) {
-        params[p[1]!.toLowerCase()] = (p[2] ?? p[3] ?? '').replace(/\\(.)/g, '$1')
+    let i = 0
+    let current: Challenge | undefined
+    while (i < v.length) {
+      i += at(SKIP, v, i)![0].length
+      if (i >= v.length) break
+      const param = current && at(PARAM, v, i)
+      if (param) {
+        current!.params[param[1]!.toLowerCase()] = param[2] !== undefined ? param[2].replace(/\\(.)/g, '$1') : param[3]!
+        i += param[0].length
+        continue
       }
-      out.push({ scheme: m[1]!.toLowerCase(), params })
+      const token = at(TOKEN, v, i)
+      if (!token) {
+        i++ // not HTTP syntax: step over it
+        continue
+      }
+      current = { scheme: token[0].toLowerCase(), params: {} }
+      out.push(current)
+      i += token[0].length
+      const blank = /^[ \t]+/.exec(v.slice(i))?.[0].length ?? 0
+      // `abc==` is a token68, `a=b` a parameter: the token68 must end at a comma or the end
+      const t68 = blank > 0 ? at(TOKEN68, v, i + blank) : null
+      if (t68) i += blank + t68[0].length
     }
   }
   return out
+}
+
+/**
+ * The challenge to answer among those offered: Bearer before Basic, the order in which Docker's
+ * client registers its handlers, whatever order the registry listed them in.
+ */
+export function pickChallenge(challenges: Challenge[]): Challenge | undefined {
+  return challenges.find((c) => c.scheme === 'bearer') ?? challenges.find((c) => c.scheme === 'basic') ?? challenges[0]
 }
 
 export const basicHeader = (a: AuthConfig): string | undefined =>
@@ -114,6 +144,8 @@ export class TokenCache {
 
   /** `expiresIn` in seconds; the spec's default is 60. Ten seconds of slack for clock and latency. */
   set(key: string, token: string, expiresIn = 60, now = Date.now()): void {
+    // a long-lived daemon meets many scopes: expired entries go as new ones come
+    for (const [k, t] of this.tokens) if (t.expires <= now) this.tokens.delete(k)
     this.tokens.set(key, { token, expires: now + Math.max(expiresIn - 10, 1) * 1000 })
   }
 

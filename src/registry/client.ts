@@ -3,15 +3,16 @@
 // endpoint on its first request (Docker's order: https, then http for insecure registries, by a
 // GET /v2/ that also collects the auth challenge) and authorizes every request (Basic or a cached
 // Bearer token for its scope). Requests answered 401 are retried once with fresh authorization.
-// Pull uses getManifest/openBlob; push builds on request/headBlob/mountBlob/uploadBlob/putManifest.
+// Pull uses getManifest/openBlob; push uses headBlob/mountBlob/putManifest and upload.ts for blobs.
 import type { Readable } from 'node:stream'
 import { createHash } from 'node:crypto'
 import { BerthError } from '../lib/errors.js'
-import { basicHeader, parseChallenges, TokenCache, type AuthConfig, type Challenge } from './auth.js'
+import { basicHeader, parseChallenges, pickChallenge, TokenCache, type AuthConfig, type Challenge } from './auth.js'
 import { endpointsFor, type Endpoint, type RegistryPolicy } from './endpoint.js'
-import { errorText, fromResponse, RegistryError } from './errors.js'
+import { fromResponse, RegistryError } from './errors.js'
 import { HttpClient, readBody, TransportError, type HttpResponse } from './http.js'
 import { MANIFEST_ACCEPT } from './media-types.js'
+import { fetchToken } from './token.js'
 
 export type Action = 'pull' | 'push'
 
@@ -42,10 +43,12 @@ export interface BlobReader {
   offset: number
 }
 
+export type MountResult = { mounted: true } | { mounted: false; location?: string }
+
 export interface RequestOptions {
   headers?: Record<string, string>
-  /** A buffer, or a function opening a fresh stream (called again on a retry). */
-  body?: Buffer | (() => Readable)
+  /** Sent again as is when a 401 is retried; uploads stream through upload.ts in bounded chunks. */
+  body?: Buffer
   signal?: AbortSignal
 }
 
@@ -65,6 +68,10 @@ export class RegistryClient {
     this.http.close()
   }
 }
+
+// Go's auth transport fails the request itself (a url.Error around ErrNoBasicAuthCredentials), an
+// error of no errdefs class: dockerd answers it with 500.
+const noBasicCredentials = (what: string) => new RegistryError('internal', `${what}: no basic auth credentials`, 'UNAUTHORIZED', 401)
 
 const sha256 = (b: Buffer) => 'sha256:' + createHash('sha256').update(b).digest('hex')
 
@@ -97,7 +104,7 @@ export class Repository {
           const res = await this.http.send({ method: 'GET', url: new URL('/v2/', ep.origin), tls: ep.tls, signal })
           res.body.resume()
           this.endpoint = ep
-          if (res.status === 401) this.challenge = parseChallenges(res.headers['www-authenticate'])[0]
+          if (res.status === 401) this.challenge = pickChallenge(parseChallenges(res.headers['www-authenticate']))
           return
         } catch (e) {
           last = e
@@ -132,48 +139,17 @@ export class Repository {
     this.tokenKey = key
     const cached = this.tokens.get(key)
     if (cached) return `Bearer ${cached}`
-    const { token, expiresIn } = await this.fetchToken(realm, service, scopes, what, signal)
+    const tls = new URL(realm).origin === this.endpoint?.origin ? this.endpoint?.tls : undefined
+    const { token, expiresIn } = await fetchToken(this.http, { realm, service, scopes, auth, tls, what, signal })
     this.tokens.set(key, token, expiresIn)
     return `Bearer ${token}`
   }
 
-  private async fetchToken(realm: string, service: string, scopes: string[], what: string, signal?: AbortSignal): Promise<{ token: string; expiresIn?: number }> {
-    const auth = this.access.auth
-    const url = new URL(realm)
-    const tls = url.origin === this.endpoint?.origin ? this.endpoint?.tls : undefined
-    let res: HttpResponse
-    if (auth?.identitytoken) {
-      // OAuth2 refresh-token grant, as Docker does after a login that returned an identity token
-      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: auth.identitytoken, service, client_id: 'berth', scope: scopes.join(' ') })
-      res = await this.http.send({ method: 'POST', url, tls, signal, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: Buffer.from(form.toString()) })
-    } else {
-      if (service) url.searchParams.set('service', service)
-      for (const s of scopes) url.searchParams.append('scope', s)
-      if (auth?.username) url.searchParams.set('account', auth.username)
-      const basic = auth ? basicHeader(auth) : undefined
-      res = await this.http.send({ method: 'GET', url, tls, signal, headers: basic ? { Authorization: basic } : {} })
-    }
-    const body = (await readBody(res)).toString('utf8')
-    if (res.status !== 200) {
-      let detail = ''
-      try {
-        const j = JSON.parse(body) as { details?: string; errors?: Array<{ code: string; message: string }> }
-        detail = j.details ? `unauthorized: ${j.details}` : j.errors?.[0] ? errorText(j.errors[0].code, j.errors[0].message) : ''
-      } catch {
-        // not JSON
-      }
-      throw new RegistryError('forbidden', `${what}: ${detail || errorText('UNAUTHORIZED', 'authentication required')}`, 'UNAUTHORIZED', res.status)
-    }
-    const j = JSON.parse(body) as { token?: string; access_token?: string; expires_in?: number }
-    const token = j.token || j.access_token
-    if (!token) throw new BerthError('unavailable', `${what}: the token server sent no token`)
-    return { token, expiresIn: j.expires_in }
-  }
-
   /**
    * A request with authorization. `target` is a path below the origin (`/v2/…`) or an absolute
-   * URL (an upload's Location). A 401 is retried once after learning the challenge it carries;
-   * any answer is returned as is (check the status; `fail()` makes the error).
+   * URL (an upload's Location); only the registry's origin gets credentials. A 401 is retried
+   * once after learning the challenge it carries; any answer is returned as is, its Location
+   * made absolute (check the status; `fail()` makes the error).
    */
   async request(method: string, target: string, opts: RequestOptions = {}): Promise<HttpResponse> {
     await this.settle(opts.signal)
@@ -182,30 +158,32 @@ export class Repository {
     const what = `${method.charAt(0)}${method.slice(1).toLowerCase()} "${url.href}"`
     for (let attempt = 0; ; attempt++) {
       const authz = url.origin === ep.origin ? await this.authorization(what, opts.signal) : undefined
-      const body = typeof opts.body === 'function' ? opts.body() : opts.body
-      const res = await this.http.send({ method, url, tls: url.origin === ep.origin ? ep.tls : undefined, signal: opts.signal, body, headers: { ...opts.headers, ...(authz ? { Authorization: authz } : {}) } })
-      if (res.status !== 401 || attempt > 0) {
-        if (res.status === 401 && this.challenge?.scheme === 'basic' && !this.access.auth?.username) {
+      const res = await this.http.send({ method, url, tls: url.origin === ep.origin ? ep.tls : undefined, signal: opts.signal, body: opts.body, headers: { ...opts.headers, ...(authz ? { Authorization: authz } : {}) } })
+      // a Location is relative to the URL it answers (RFC 9110 §10.2.2), not to the origin: callers get it absolute
+      const location = res.headers.location
+      if (location) res.headers.location = URL.canParse(location, url) ? new URL(location, url).href : location
+      // only the registry's own challenges count: an upload or a redirect may lead elsewhere
+      if (res.status !== 401 || attempt > 0 || url.origin !== ep.origin) {
+        if (res.status === 401 && url.origin === ep.origin && this.challenge?.scheme === 'basic' && !this.access.auth?.username) {
           res.body.resume()
-          throw new RegistryError('forbidden', `${what}: no basic auth credentials`, 'UNAUTHORIZED', 401)
+          throw noBasicCredentials(what)
         }
         return res
       }
-      const fresh = parseChallenges(res.headers['www-authenticate'])[0]
+      const fresh = pickChallenge(parseChallenges(res.headers['www-authenticate']))
       if (!fresh) return res
       res.body.resume()
       this.challenge = fresh
       if (this.tokenKey) this.tokens.forget(this.tokenKey) // refused: ask the realm again
-      if (fresh.scheme === 'basic' && !this.access.auth?.username) {
-        throw new RegistryError('forbidden', `${what}: no basic auth credentials`, 'UNAUTHORIZED', 401)
-      }
+      if (fresh.scheme === 'basic' && !this.access.auth?.username) throw noBasicCredentials(what)
     }
   }
 
   /** Reads the error answer into a RegistryError. */
   async fail(res: HttpResponse, what: string): Promise<RegistryError> {
-    const body = res.status === 404 || res.headers['content-type']?.includes('json') ? (await readBody(res, 1 << 20).catch(() => Buffer.alloc(0))).toString('utf8') : (res.body.resume(), '')
-    return fromResponse(res.status, body, what)
+    const readable = [401, 403, 404, 429].includes(res.status) || res.headers['content-type']?.includes('json')
+    const body = readable ? (await readBody(res, 1 << 20).catch(() => Buffer.alloc(0))).toString('utf8') : (res.body.resume(), '')
+    return fromResponse(res.status, body, what, parseChallenges(res.headers['www-authenticate']))
   }
 
   /** GET a manifest or index by tag or digest, its digest verified. */
@@ -240,53 +218,52 @@ export class Repository {
   async openBlob(digest: string, opts: { offset?: number; signal?: AbortSignal } = {}): Promise<BlobReader> {
     const path = `/v2/${this.access.path}/blobs/${digest}`
     const headers: Record<string, string> = opts.offset ? { Range: `bytes=${opts.offset}-` } : {}
-    let res = await this.request('GET', path, { signal: opts.signal, headers })
-    // the filesystem driver answers 307 to storage redirects on some registries: follow one hop, without our auth
-    if (res.status >= 300 && res.status < 400 && res.headers.location) {
-      res.body.resume()
-      res = await this.http.send({ method: 'GET', url: new URL(res.headers.location, this.endpoint!.origin), headers, signal: opts.signal })
-    }
+    const res = await this.blobRequest('GET', path, { signal: opts.signal, headers })
     if (res.status !== 200 && res.status !== 206) throw await this.fail(res, `GET ${path}`)
+    // a partial answer must start where it was asked to, or the bytes would land in the wrong place
+    const from = /^bytes (\d+)-/.exec(String(res.headers['content-range'] ?? ''))?.[1]
+    if (res.status === 206 && from !== undefined && Number(from) !== (opts.offset ?? 0)) {
+      res.body.destroy()
+      throw new BerthError('invalid', `GET ${path}: the registry sent bytes from ${from}, not from ${opts.offset ?? 0}`)
+    }
     const length = res.headers['content-length'] !== undefined ? Number(res.headers['content-length']) : undefined
     return { body: res.body, ...(length !== undefined ? { length } : {}), offset: res.status === 206 ? (opts.offset ?? 0) : 0 }
+  }
+
+  /**
+   * A blob GET or HEAD. Registries backed by object storage redirect these (307, for HEAD as
+   * well): one hop is followed, as Go's client does. request() sends credentials and the
+   * registry's TLS material only back to the registry's own origin.
+   */
+  private async blobRequest(method: 'GET' | 'HEAD', path: string, opts: RequestOptions): Promise<HttpResponse> {
+    const res = await this.request(method, path, opts)
+    if (res.status < 300 || res.status >= 400 || !res.headers.location) return res
+    res.body.resume()
+    return this.request(method, res.headers.location, opts)
   }
 
   /** HEAD a blob: its size, or undefined when absent. */
   async headBlob(digest: string, signal?: AbortSignal): Promise<number | undefined> {
     const path = `/v2/${this.access.path}/blobs/${digest}`
-    const res = await this.request('HEAD', path, { signal })
+    const res = await this.blobRequest('HEAD', path, { signal })
     res.body.resume()
     if (res.status === 404) return undefined
     if (res.status !== 200) throw await this.fail(res, `HEAD ${path}`)
     return Number(res.headers['content-length'] ?? 0)
   }
 
-  /** Cross-repository mount (POST …/uploads/?mount=&from=); true when the registry mounted it. */
-  async mountBlob(digest: string, fromPath: string, signal?: AbortSignal): Promise<boolean> {
+  /**
+   * Cross-repository mount (POST …/uploads/?mount=&from=). A registry that cannot mount opens an
+   * upload session instead (202): its location is returned for the caller to use or cancel, as
+   * Docker does, so that no session is left open on the registry.
+   */
+  async mountBlob(digest: string, fromPath: string, signal?: AbortSignal): Promise<MountResult> {
     const path = `/v2/${this.access.path}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(fromPath)}`
     const res = await this.request('POST', path, { signal, headers: { 'Content-Length': '0' }, body: Buffer.alloc(0) })
+    if (res.status !== 201 && res.status !== 202) throw await this.fail(res, `POST ${path}`)
     res.body.resume()
-    if (res.status === 201) return true
-    if (res.status === 202) {
-      // the registry opened an upload instead: cancel it
-      const loc = res.headers.location
-      if (loc) await this.request('DELETE', loc, { signal }).then((r) => r.body.resume(), () => undefined)
-      return false
-    }
-    throw await this.fail(res, `POST ${path}`)
-  }
-
-  /** Monolithic upload: POST to open, PUT the bytes with ?digest=. */
-  async uploadBlob(digest: string, size: number, open: () => Readable, signal?: AbortSignal): Promise<void> {
-    const start = `/v2/${this.access.path}/blobs/uploads/`
-    const opened = await this.request('POST', start, { signal, headers: { 'Content-Length': '0' }, body: Buffer.alloc(0) })
-    opened.body.resume()
-    if (opened.status !== 202 || !opened.headers.location) throw await this.fail(opened, `POST ${start}`)
-    const url = new URL(opened.headers.location, this.endpoint!.origin)
-    url.searchParams.set('digest', digest)
-    const put = await this.request('PUT', url.href, { signal, body: open, headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size) } })
-    put.body.resume()
-    if (put.status !== 201) throw await this.fail(put, `PUT ${url.pathname}`)
+    if (res.status === 201) return { mounted: true }
+    return res.headers.location ? { mounted: false, location: res.headers.location } : { mounted: false }
   }
 
   /** PUT a manifest or index under a tag or digest; returns the digest the registry reports. */

@@ -1,5 +1,5 @@
 // The registry client's HTTP: node:http(s) with one keep-alive agent per origin and TLS material,
-// request bodies as buffers or streams, answers as streams. Transport failures (refused, TLS)
+// request bodies as buffers, answers as streams. Transport failures (refused, TLS)
 // become BerthError('unavailable') in Go's words, prefixed like Go's url.Error:
 // `Get "https://host/v2/": tls: failed to verify certificate: …`.
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
@@ -15,7 +15,7 @@ export interface HttpRequest {
   method: string
   url: URL
   headers?: Record<string, string>
-  body?: Buffer | Readable
+  body?: Buffer
   tls?: TlsMaterial
   signal?: AbortSignal
   /** Idle time before the request fails (ms); default 60 s. */
@@ -72,9 +72,7 @@ export class HttpClient {
         if (e.name === 'AbortError') return reject(new BerthError('unavailable', `${what}: context canceled`, { cause: e }))
         reject(new TransportError(`${what}: ${transportMessage(e)}`, isHttps && TLS_CODES.test(`${e.code ?? ''} ${e.message}`), { cause: e }))
       })
-      if (req.body === undefined) r.end()
-      else if (Buffer.isBuffer(req.body)) r.end(req.body)
-      else req.body.pipe(r)
+      r.end(req.body)
     })
   }
 

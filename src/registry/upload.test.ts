@@ -96,3 +96,17 @@ test('withQuery appends to a location that has a query already', () => {
   assert.equal(withQuery('/u', { digest: 'sha256:ab' }), '/u?digest=sha256%3Aab')
   assert.equal(withQuery('http://h/u?_state=x', { digest: 'd' }), 'http://h/u?_state=x&digest=d')
 })
+
+test('a PATCH answer whose Range falls short of the bytes sent fails the upload', async () => {
+  const s = fakeSession((req, n) => (req.method === 'PATCH'
+    ? { status: 202, headers: { location: `/u?_state=${n}`, range: n === 0 ? '0-9' : '0-14' } }
+    : { status: 201 }))
+  await assert.rejects(uploadStream(s, '/u', [Buffer.alloc(25)], { chunkSize: 10 }), /upload chunk 2: the registry holds bytes 0-14, 20 were sent/)
+})
+
+test('a stored digest other than the one sent fails the upload', async () => {
+  const s = fakeSession(() => ({ status: 201, headers: { 'docker-content-digest': 'sha256:' + '0'.repeat(64) } }))
+  await assert.rejects(uploadStream(s, '/u', [Buffer.from('x')], { chunkSize: 10 }), /the registry stored sha256:0{64}/)
+  const ok = fakeSession((req) => ({ status: 201, headers: { 'docker-content-digest': new URL(req.target, 'http://r').searchParams.get('digest')! } }))
+  assert.equal((await uploadStream(ok, '/u', [Buffer.from('x')], { chunkSize: 10 })).size, 1)
+})

@@ -5,6 +5,7 @@
 // registry hands out; it changes after every PATCH. Memory use is bounded by one chunk.
 import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
+import { BerthError } from '../lib/errors.js'
 import type { Repository } from './client.js'
 
 export interface UploadOptions {
@@ -58,6 +59,11 @@ export async function uploadStream(repo: Session, location: string, content: Asy
     })
     if (res.status !== 202) throw await repo.fail(res, `PATCH upload chunk ${chunks + 1}`)
     res.body.resume()
+    // the answer's Range says what the session holds now: anything short of what was sent is lost
+    const held = /^(?:bytes=)?0-(\d+)$/.exec(String(res.headers.range ?? ''))
+    if (held && Number(held[1]) !== sent + data.length - 1) {
+      throw new BerthError('unavailable', `upload chunk ${chunks + 1}: the registry holds bytes 0-${held[1]}, ${sent + data.length} were sent`)
+    }
     where = res.headers.location ?? where
     sent += data.length
     chunks++
@@ -85,6 +91,8 @@ export async function uploadStream(repo: Session, location: string, content: Asy
   })
   if (res.status !== 201) throw await repo.fail(res, `PUT ${digest}`)
   res.body.resume()
+  const stored = res.headers['docker-content-digest']
+  if (typeof stored === 'string' && stored !== digest) throw new BerthError('invalid', `upload of ${digest}: the registry stored ${stored}`)
   return { digest, size: sent + body.length, chunks }
 }
 

@@ -24,9 +24,10 @@ test("translatePullError: moby's texts for unknown manifests, repositories and r
   assert.equal(msg(translatePullError(err('NAME_UNKNOWN', 'repository name not known to registry'), ref)), 'repository busybox not found: name unknown: repository name not known to registry')
   assert.equal(msg(translatePullError(err('DENIED', 'requested access to the resource is denied', 403), ref)),
     "pull access denied for busybox, repository does not exist or may require 'docker login': denied: requested access to the resource is denied")
-  assert.equal(msg(translatePullError(err('UNAUTHORIZED', 'authentication required', 401), ref)),
-    "pull access denied for busybox, repository does not exist or may require 'docker login': unauthorized: authentication required")
-  const own = new RegistryError('forbidden', 'Get "http://r/v2/x/manifests/1": no basic auth credentials', 'UNAUTHORIZED', 401)
+  // moby passes an UNAUTHORIZED on as is: errdefs.Unauthorized, a 401
+  const refused = new RegistryError('unauthorized', 'unauthorized: authentication required', 'UNAUTHORIZED', 401)
+  assert.equal(translatePullError(refused, ref), refused)
+  const own = new RegistryError('internal', 'Get "http://r/v2/x/manifests/1": no basic auth credentials', 'UNAUTHORIZED', 401)
   assert.equal(translatePullError(own, ref), own)
   const other = new Error('boom')
   assert.equal(translatePullError(other, ref), other)

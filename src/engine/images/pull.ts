@@ -53,18 +53,17 @@ const shortId = (digest: string) => digest.slice(7, 19)
 /** Docker's pull messages for the registry's refusals (moby's translatePullError). */
 export function translatePullError(e: unknown, ref: Reference): unknown {
   if (!(e instanceof RegistryError)) return e
-  const denied = (cause: string) =>
-    new BerthError('not-found', `pull access denied for ${familiarName(ref)}, repository does not exist or may require 'docker login': ${cause}`, { cause: e })
   switch (e.code) {
     case 'MANIFEST_UNKNOWN':
       return new BerthError('not-found', `manifest for ${familiarString(ref)} not found: ${e.message}`, { cause: e })
     case 'NAME_UNKNOWN':
       return new BerthError('not-found', `repository ${familiarName(ref)} not found: ${e.message}`, { cause: e })
     case 'DENIED':
-      return denied(e.message)
+      return new BerthError('not-found', `pull access denied for ${familiarName(ref)}, repository does not exist or may require 'docker login': ${e.message}`, { cause: e })
     case 'UNAUTHORIZED':
-      // our own wording (no credentials, the token server's refusal) names the request already
-      return /^[A-Z][a-z]+ "/.test(e.message) ? e : denied(e.message)
+      // dockerd passes it on as is (errdefs.Unauthorized, a 401): a registry's refusal of the
+      // credentials sent, a token server's, or no credentials for a Basic registry (a 500 there)
+      return e
     default:
       return e.status === 404 ? new BerthError('not-found', `manifest for ${familiarString(ref)} not found: manifest unknown: ${e.message}`, { cause: e }) : e
   }
@@ -243,8 +242,6 @@ export async function pullImage(deps: PullDeps, refText: string, opts: PullOptio
   const diffIds = config.rootfs.diff_ids
   // an image whose config is stored already is up to date: its layers are not looked at (as dockerd)
   const missing = deps.images.get(sha256(configBytes)) ? [] : await missingLayers(deps, manifest, chainIds(diffIds), emit)
-  // a failed pull takes back the uncompressed tars it added to the blob store (createImage's undo takes the layers)
-  const hadTar = await Promise.all(diffIds.map((id) => deps.blobs.has(id)))
   const downloads = startDownloads(deps, repo, manifest, missing, report, signal)
   const allSettled = Promise.allSettled(downloads.values()) // also keeps a failure from going unhandled
   try {
@@ -259,10 +256,7 @@ export async function pullImage(deps: PullDeps, refText: string, opts: PullOptio
     emit({ status: `Status: ${missing.length > 0 ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarString(ref)}` })
     return record
   } catch (e) {
-    const used = new Set(deps.images.list().flatMap((im) => im.diffIds))
-    for (let i = 0; i < diffIds.length; i++) {
-      if (!hadTar[i] && !used.has(diffIds[i]!)) await deps.blobs.remove(diffIds[i]!)
-    }
+    // createImage took back the layers it made and their uncompressed tars, unless another call uses them
     throw translatePullError(e, ref)
   } finally {
     for (const r of await allSettled) if (r.status === 'fulfilled') await r.value.release()

@@ -28,6 +28,7 @@ function fakeRegistry() {
   const manifests = new Map<string, Buffer>()
   const log: string[] = []
   const uploads = new Map<string, Buffer[]>()
+  let nextUpload = 0
   const repoOf = (path: string) => {
     let m = blobs.get(path)
     if (!m) blobs.set(path, (m = new Map()))
@@ -49,18 +50,23 @@ function fakeRegistry() {
         log.push(`MOUNT ${path} ${digest.slice(7, 19)} from ${from}`)
         const b = repoOf(from).get(digest)
         if (b) repoOf(path).set(digest, b)
-        return b !== undefined
+        if (b) return { mounted: true }
+        // as docker-registry: a mount it cannot do opens an upload session instead
+        const id = String(nextUpload++)
+        uploads.set(id, [])
+        return { mounted: false, location: `/v2/${path}/blobs/uploads/${id}` }
       },
       request: async (method, target, opts = {}) => {
         const url = new URL(target, 'http://r')
         const body = Buffer.isBuffer(opts.body) ? opts.body : Buffer.alloc(0)
         log.push(`${method} ${path}`)
         if (method === 'POST') {
-          const id = String(uploads.size)
+          const id = String(nextUpload++)
           uploads.set(id, [])
           return res(202, { location: `/v2/${path}/blobs/uploads/${id}` })
         }
         const id = url.pathname.split('/').pop()!
+        if (method === 'DELETE') return res(uploads.delete(id) ? 204 : 404)
         uploads.get(id)!.push(body)
         if (method === 'PATCH') return res(202, { location: `/v2/${path}/blobs/uploads/${id}` })
         const data = Buffer.concat(uploads.get(id)!)
@@ -141,6 +147,21 @@ test('a re-push sends no layer; another repository mounts them; a tag of another
   const mounted = await push(`${R}/other`)
   assert.equal(mounted.filter((l) => l.endsWith('Mounted from app')).length, 2)
   assert.deepEqual([...registry.manifests.keys()], ['app:1', 'other:2'])
+})
+
+test('mounts the registry cannot do: the last session it opened carries the upload, the others are cancelled', async (t) => {
+  const { diffIds, layerA, known, registry, push } = await setup(t)
+  for (const repository of ['gone1', 'gone2', 'gone3']) {
+    known.push({ diffId: diffIds[0]!, digest: `sha256:${'e'.repeat(64)}`, mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: 1, registry: R, repository })
+  }
+  const lines = await push(`${R}/app:1`)
+  assert.ok(!lines.some((l) => l.includes('Mounted')), lines.join('\n'))
+  assert.equal(registry.log.filter((l) => l.startsWith('MOUNT app')).length, 3)
+  assert.equal(registry.log.filter((l) => l === 'DELETE app').length, 2, registry.log.join('\n'))
+  // one POST for the other layer and one for the config: the bottom layer went through the last mount's session
+  assert.equal(registry.log.filter((l) => l === 'POST app').length, 2, registry.log.join('\n'))
+  const m = JSON.parse(registry.manifests.get('app:1')!.toString())
+  assert.deepEqual(gunzipSync(registry.blobs('app').get(m.layers[0].digest)!), layerA)
 })
 
 test('Docker\'s errors for what cannot be pushed', async (t) => {

@@ -12,7 +12,7 @@ import { BerthError } from '../../lib/errors.js'
 import { familiarName, nameOf, parseReference, type Reference } from '../../lib/reference.js'
 import type { ImageRecord } from '../../state/records.js'
 import type { AuthConfig } from '../../registry/auth.js'
-import type { RegistryClient, Repository } from '../../registry/client.js'
+import type { MountResult, RegistryClient, Repository } from '../../registry/client.js'
 import { registryHost } from '../../registry/endpoint.js'
 import { DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST, layerCompression } from '../../registry/media-types.js'
 import { cancelUpload, ensureBlob, startUpload, uploadStream } from '../../registry/upload.js'
@@ -107,15 +107,41 @@ async function pushLayer(
       return { digest: b.digest, size }
     }
   }
+  // A registry that cannot mount opens an upload session instead: the last one opened carries the
+  // upload and earlier ones are cancelled, as dockerd does. A refused mount (say, no pull access to
+  // the source) is not fatal either: the layer is uploaded.
+  let opened: string | undefined
+  const drop = async () => {
+    if (opened) await cancelUpload(http, opened)
+    opened = undefined
+  }
   for (const b of mountCandidates(known, target)) {
-    if (await http.mountBlob(b.digest, b.repository, signal)) {
+    let mount: MountResult
+    try {
+      mount = await http.mountBlob(b.digest, b.repository, signal)
+    } catch (e) {
+      if (signal?.aborted) {
+        await drop()
+        throw e
+      }
+      continue
+    }
+    if (mount.mounted) {
+      await drop()
       report({ status: `Mounted from ${b.repository}`, id })
       ports.distribution.put({ ...b, repository: target.path })
       return { digest: b.digest, size: b.size }
     }
+    if (mount.location) {
+      await drop()
+      opened = mount.location
+    }
   }
-  if (!(await deps.blobs.has(diffId))) throw new BerthError('internal', `push layer ${id}: its tar ${diffId} is missing from the blob store`)
-  const location = await startUpload(http, target.path, signal)
+  if (!(await deps.blobs.has(diffId))) {
+    await drop()
+    throw new BerthError('internal', `push layer ${id}: its tar ${diffId} is missing from the blob store`)
+  }
+  const location = opened ?? (await startUpload(http, target.path, signal))
   const total = await deps.blobs.size(diffId)
   const gzipped = deps.blobs.stream(diffId).pipe(pushingCounter(id, total, report, progressThrottle())).pipe(createGzip())
   let sent

@@ -3,7 +3,7 @@
 // TLS registry whose test CA berthd trusts through --registry-certs-dir; prompts on a terminal.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { BERTH, startDaemon, type TestDaemon } from '../../helpers/daemon.js'
@@ -99,10 +99,14 @@ test('POST /auth answers in Docker\'s shape (schema v1.47) and refuses with a me
   assert.deepEqual(good.body, { Status: 'Login Succeeded', IdentityToken: '' })
   const bad = validateResponse('POST', '/auth', 200, good.body)
   assert.deepEqual(bad, [], formatMismatches(bad))
+  // dockerd: a plain error from loginV2 for a Basic registry (500); a token server's refusal is errdefs.Unauthorized (401)
   const refused = await d.api('POST', '/v1.47/auth', { username: 'alice', password: 'x', serveraddress: basic.host })
-  assert.equal(refused.status, 403)
+  assert.equal(refused.status, 500)
   assert.deepEqual(refused.body, { message: `login attempt to http://${basic.host}/v2/ failed with status: 401 Unauthorized` })
   assert.equal(auths()[basic.host], undefined, 'the daemon stores nothing')
+  const refusedToken = await d.api('POST', '/v1.47/auth', { username: 'bob', password: 'x', serveraddress: token.host })
+  assert.equal(refusedToken.status, 401)
+  assert.deepEqual(refusedToken.body, { message: `Get "http://${token.host}/v2/": unauthorized: incorrect username or password` })
 })
 
 test('flag errors as the docker CLI', () => {
@@ -131,9 +135,28 @@ test('on a terminal both CLIs prompt for the username and password (script(1) pr
 
 test('token auth: login and push with a bearer token, a mount across repositories', () => {
   const R = token.host
-  const wrong = d.berth(['login', '-u', 'bob', '--password-stdin', R], { input: 'wrong\n' })
-  assert.equal(wrong.code, 1)
-  assert.equal(auths()[R], undefined)
+  for (const cli of [d.berth, d.docker]) {
+    const wrong = cli(['login', '-u', 'bob', '--password-stdin', R], { input: 'wrong\n' })
+    assert.equal(wrong.code, 1)
+    assert.equal(wrong.stderr.trim(), `Error response from daemon: Get "http://${R}/v2/": unauthorized: incorrect username or password`)
+    assert.equal(auths()[R], undefined)
+  }
+  // stored credentials the token server refuses: a 401, which both CLIs tell apart from other failures
+  for (const cli of [d.berth, d.docker]) {
+    mkdirSync(d.env.DOCKER_CONFIG!, { recursive: true })
+    writeFileSync(configFile(), JSON.stringify({ auths: { [R]: { auth: Buffer.from('bob:stale').toString('base64') } } }))
+    const stale = cli(['login', R])
+    assert.equal(stale.code, 1)
+    assert.match(stale.stderr, /^Stored credentials invalid or expired$/m)
+    rmSync(configFile())
+  }
+  // anonymous: the token server grants nothing and the registry's challenge says insufficient_scope
+  ok(d.berth(['tag', 'busybox', `${R}/tok/anon:1`]), 'tag')
+  for (const cli of [d.berth, d.docker]) {
+    const anon = cli(['push', `${R}/tok/anon:1`])
+    assert.equal(anon.code, 1)
+    assert.match(anon.stderr, /^denied: requested access to the resource is denied\n$/)
+  }
   ok(d.berth(['login', '-u', 'bob', '--password-stdin', R], { input: 'hunter2\n' }), 'login')
   ok(d.berth(['tag', 'busybox', `${R}/tok/bb:1`]), 'tag')
   const out = ok(d.docker(['push', `${R}/tok/bb:1`]), 'push')
