@@ -9,7 +9,7 @@ import { Runc } from '../runtime/runc.js'
 import { ExitWatcher } from '../runtime/exits.js'
 import { boundingCaps, hardLimits, kernelRelease, loadDefaultSeccomp } from '../runtime/spec/host.js'
 import { ImageService } from './images/service.js'
-import { removeStaleRwLayers } from '../build/steps/rw-layer.js'
+import { removeStaleBuildDirs } from '../build/reconcile.js'
 import { DEFAULT_CERTS_DIR } from '../registry/endpoint.js'
 import { EventBus } from './events.js'
 import { ContainerStore } from './containers/store.js'
@@ -48,6 +48,9 @@ export interface EngineOptions {
   registryCertsDir?: string
 }
 
+/** What Docker puts on every event of a container: its labels, then the image as given and its name. */
+const containerActor = (c: ContainerRecord | undefined) => c && { ...c.config.Labels, image: c.config.Image, name: c.name }
+
 /** The containers whose record mounts the volume, running or not: Docker's in-use rule. */
 const volumeUsers = (all: ContainerRecord[], name: string) =>
   all.filter((c) => c.mounts?.some((m) => m.Type === 'volume' && m.Name === name))
@@ -71,8 +74,8 @@ export class Engine {
       await mkdir(dir, { recursive: true, mode: 0o711 })
     // Exec instances live in memory only, so their dirs from a previous daemon serve nothing.
     await rm(paths.execs, { recursive: true, force: true })
-    // A build the previous daemon did not finish may have left its writable layer mounted.
-    await removeStaleRwLayers(paths.tmp)
+    // A build the previous daemon did not finish may have left its writable layer mounted, its context and downloads.
+    await removeStaleBuildDirs(paths.tmp)
     for (const dir of [paths.execRoot, paths.runcRoot, paths.run, paths.execs, paths.exits, paths.sockets, paths.netns])
       await mkdir(dir, { recursive: true, mode: 0o700 })
 
@@ -81,7 +84,7 @@ export class Engine {
     const images = new ImageService(db, paths, undefined, {
       insecureRegistries: opts.insecureRegistries ?? [],
       certsDir: opts.registryCertsDir ?? DEFAULT_CERTS_DIR,
-    })
+    }, (e) => events.emit(e))
     await images.ensureBuiltin()
 
     const host: HostFacts = {
@@ -94,6 +97,7 @@ export class Engine {
       cgroupParent: opts.cgroupParent ?? '/berth',
     }
     const store = new ContainerStore(new ContainerRepo(db))
+    events.describe('container', (id) => containerActor(store.get(id)))
     const networks = new NetworkService(
       db,
       {

@@ -3,9 +3,10 @@ import { hostname, cpus, totalmem, release, arch } from 'node:os'
 import { PassThrough } from 'node:stream'
 import type { Engine } from '../../engine/engine.js'
 import type { EngineEvent } from '../../engine/events.js'
+import { matchesEvent } from '../../engine/event-filter.js'
 import type { Route } from '../types.js'
 import { MAX_VERSION, MIN_VERSION } from '../version.js'
-import { parseTimeParam } from '../wire/time.js'
+import { eventMessageText, isVisibleAt, parseEventTime } from '../wire/events.js'
 import { parseFilters } from '../../engine/containers/filters.js'
 import { invalid } from '../../lib/errors.js'
 import { imageSummaryJson } from '../wire/images.js'
@@ -149,23 +150,30 @@ export function systemRoutes(engine: Engine, daemon: DaemonInfo): Route[] {
     {
       method: 'GET',
       pattern: '/events',
-      handler: ({ query }) => {
-        const since = parseTimeParam(query.get('since'))
-        const until = parseTimeParam(query.get('until'))
+      handler: ({ query, version }) => {
+        const since = parseEventTime(query.get('since'), 'since')
+        const until = parseEventTime(query.get('until'), 'until')
+        if (until !== undefined && since !== undefined && until < since)
+          throw invalid(`\`since\` time (${query.get('since')}) cannot be after \`until\` time (${query.get('until')})`)
         const filters = parseFilters(query.get('filters'))
         const out = new PassThrough()
         const send = (e: EngineEvent) => {
-          if (!matchesEvent(e, filters)) return
-          if (until !== undefined && Number(e.timeNano! / 1_000_000n) / 1000 > until) return
-          out.write(JSON.stringify(eventJson(e)) + '\n')
+          if (until !== undefined && e.timeNano! > until) return
+          if (isVisibleAt(e, version) && matchesEvent(e, filters)) out.write(eventMessageText(e, version) + '\n')
         }
-        if (since !== undefined) for (const e of engine.events.since(BigInt(Math.floor(since * 1e9)))) send(e)
+        // as dockerd: kept events only when a bound is given; an `until` already past ends the stream
+        if (since !== undefined || until !== undefined) for (const e of engine.events.between(since, until)) send(e)
+        const untilMs = until === undefined ? undefined : Number(until / 1_000_000n)
+        if (untilMs !== undefined && untilMs <= Date.now()) {
+          out.end()
+          return { stream: out }
+        }
         const off = engine.events.subscribe(send)
-        if (until !== undefined) {
-          const wait = Math.max(0, until * 1000 - Date.now())
-          setTimeout(() => out.end(), wait).unref()
-        }
-        out.on('close', off)
+        const timer = untilMs === undefined ? undefined : setTimeout(() => out.end(), untilMs - Date.now()).unref()
+        out.on('close', () => {
+          off()
+          clearTimeout(timer)
+        })
         return { stream: out }
       },
     },
@@ -173,23 +181,3 @@ export function systemRoutes(engine: Engine, daemon: DaemonInfo): Route[] {
 }
 
 const DF_TYPES = ['container', 'image', 'volume', 'build-cache']
-
-function matchesEvent(e: EngineEvent, f: Record<string, string[]>): boolean {
-  const ok = (k: string, v: string) => !f[k] || f[k]!.includes(v)
-  return ok('type', e.type) && ok('event', e.action.split(':')[0]!) && (!f.container || f.container.some((c) => e.id.startsWith(c) || e.attributes.name === c))
-}
-
-function eventJson(e: EngineEvent) {
-  const t = e.timeNano ?? 0n
-  return {
-    status: e.action,
-    id: e.id,
-    from: e.attributes.image,
-    Type: e.type,
-    Action: e.action,
-    Actor: { ID: e.id, Attributes: e.attributes },
-    scope: 'local',
-    time: Number(t / 1_000_000_000n),
-    timeNano: Number(t),
-  }
-}

@@ -13,7 +13,8 @@ const format = (ms: number) => {
 
 export function parseTimestamp(value: string, nowMs: number): string {
   if (value === '') return value
-  const d = parseGoDuration(value)
+  // "0" is the epoch, not a zero duration (docker's GetTimestamp): `--since 0` means every event
+  const d = value === '0' ? undefined : parseGoDuration(value)
   if (d !== undefined) return format(nowMs - d)
   if (/^\d+(\.\d+)?$/.test(value)) return value
   let iso = value

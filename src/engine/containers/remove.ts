@@ -47,6 +47,6 @@ export async function removeContainer(deps: ContainerDeps, ref: string, opts: { 
   // After the row, before waiters are told (`run --rm` returns once its volumes are gone too). A
   // volume that cannot go is logged, as Docker does: the container is gone regardless.
   if (owned.length) await deps.volumes.removeAnonymous(owned).catch((e: unknown) => log.warn('removing anonymous volumes failed', { id: c.id, error: String(e) }))
-  deps.events.emit({ type: 'container', action: 'destroy', id: c.id, attributes: { name: c.name } })
+  deps.events.emit({ type: 'container', action: 'destroy', id: c.id, attributes: { ...c.config.Labels, image: c.config.Image, name: c.name } })
   deps.waiters.wasRemoved(c.id)
 }

@@ -58,7 +58,7 @@ async function addFile(pack: tar.Pack, name: string, size: number, body: Readabl
   await done
 }
 
-async function write(deps: ImageDeps, planned: Planned[], pack: tar.Pack): Promise<void> {
+async function write(deps: ImageDeps, planned: Planned[], pack: tar.Pack, onSaved: (id: string) => void): Promise<void> {
   const manifest: Array<{ Config: string; RepoTags: string[] | null; Layers: string[] }> = []
   const repositories: Record<string, Record<string, string>> = {}
   const written = new Set<string>()
@@ -84,17 +84,19 @@ async function write(deps: ImageDeps, planned: Planned[], pack: tar.Pack): Promi
       ;(repositories[familiarName(ref)] ??= {})[ref.tag!] = top
     }
     manifest.push({ Config: configName, RepoTags: tags.length ? tags.map((t) => familiarString(parseReference(t))) : null, Layers: layers })
+    onSaved(image.id)
   }
   pack.entry({ name: 'manifest.json', mode: 0o644, mtime: new Date(0) }, JSON.stringify(manifest))
   pack.entry({ name: 'repositories', mode: 0o644, mtime: new Date(0) }, JSON.stringify(repositories))
   pack.finalize()
 }
 
-export function saveImages(deps: ImageDeps, refs: string[]): Readable {
+/** `onSaved` hears each image once its config and layers are in the stream (dockerd logs `save` then). */
+export function saveImages(deps: ImageDeps, refs: string[], onSaved: (id: string) => void = () => undefined): Readable {
   const planned = plan(deps, refs)
   const pack = tar.pack()
   const out = new PassThrough()
   pack.pipe(out)
-  write(deps, planned, pack).catch((e) => out.destroy(e as Error))
+  write(deps, planned, pack, onSaved).catch((e) => out.destroy(e as Error))
   return out
 }

@@ -1,10 +1,12 @@
 // The image service: the engine's one entry point for local images. It resolves refs once at
 // the start of each method and delegates each verb to its own module. Wiring: a database and
 // the data root's paths; host effects come in through `host` (storage/host.ts by default).
+// It logs the image events (image-events.ts) once a verb has succeeded, so every caller (the
+// API, the builder, a container commit) gets them alike.
 import type { Readable } from 'node:stream'
 import { BerthError } from '../../lib/errors.js'
 import type { Paths } from '../../lib/paths.js'
-import { checkTag, familiarOf, formatReference, parseReference } from '../../lib/reference.js'
+import { checkTag, familiarOf, formatReference, parseReference, withDefaultTag } from '../../lib/reference.js'
 import type { Db } from '../../state/db.js'
 import { ImageRepository } from '../../state/images.js'
 import { LayerRepository } from '../../state/layers.js'
@@ -24,7 +26,7 @@ import { BlobDownloader } from '../../registry/download.js'
 import { DEFAULT_CERTS_DIR, type RegistryPolicy } from '../../registry/endpoint.js'
 import { DistributionRepository } from '../../state/distribution.js'
 import { commitImage, type CommitImageOptions, type CommittedImage } from './commit.js'
-import { getXattr } from '../../sys/ffi.js'
+import { getXattr, listXattrs } from '../../sys/ffi.js'
 import type { ImageDeps } from './deps.js'
 import { ancestry, imageHistory, type HistoryItem } from './history.js'
 import { checkImport, importImage, type ImportOptions } from './import.js'
@@ -34,6 +36,8 @@ import { pruneImages, type PruneOptions, type PruneReport } from './prune.js'
 import { collectOrphanLayers, removeImage, type DeleteItem, type HeldDirs, type InUse, type RemoveOptions } from './remove.js'
 import { resolveImage } from './resolve.js'
 import { saveImages } from './save.js'
+import type { EngineEvent } from '../events.js'
+import { ownEvent, removalEvents, tagEvent, transferEvent, type ImagesBefore } from './image-events.js'
 
 export type { CommitImageOptions, CommittedImage }
 export type { PullMessage, PullOptions }
@@ -51,6 +55,8 @@ export class ImageService {
     private readonly host: ImageHost = hostImageHost,
     /** --insecure-registry and --registry-certs-dir */
     private readonly registryPolicy: RegistryPolicy = { insecureRegistries: [], certsDir: DEFAULT_CERTS_DIR },
+    /** The engine's event bus. */
+    private readonly emit: (e: EngineEvent) => void = () => undefined,
   ) {
     const blobs = new BlobStore(paths.blobs, paths.tmp)
     this.deps = {
@@ -75,14 +81,19 @@ export class ImageService {
    * Errors before the first progress message are Docker's (404 manifest unknown, pull access
    * denied…); the route turns later ones into a stream's error line.
    */
-  pull(ref: string, opts: PullOptions = {}): Promise<ImageRecord> {
-    return pullImage(this.pullDeps, ref, opts)
+  async pull(ref: string, opts: PullOptions = {}): Promise<ImageRecord> {
+    const image = await pullImage(this.pullDeps, ref, opts)
+    this.emit(transferEvent('pull', withDefaultTag(parseReference(ref)), image))
+    return image
   }
 
   /** `docker push` (images/push.ts): `name` is a repository; its every tag unless `opts.tag` names one. */
-  push(name: string, opts: PushOptions = {}): Promise<void> {
+  async push(name: string, opts: PushOptions = {}): Promise<void> {
     const ports = { registry: this.registry, distribution: this.distribution, chunkSize: DEFAULT_CHUNK_SIZE, concurrency: PUSH_CONCURRENCY }
-    return pushImage(this.deps, ports, name, opts)
+    await pushImage(this.deps, ports, name, opts)
+    const ref = parseReference(name)
+    if (opts.tag !== undefined) ref.tag = opts.tag
+    this.emit(transferEvent('push', ref, this.find(formatReference(ref))))
   }
 
   /** `docker login`: checks credentials against their registry (registry/login.ts); stores nothing. */
@@ -136,6 +147,7 @@ export class ImageService {
     }
     ref.tag ??= 'latest'
     this.deps.images.setTag(formatReference(ref), image.id)
+    this.emit(tagEvent(image, formatReference(ref)))
   }
 
   /**
@@ -143,7 +155,9 @@ export class ImageService {
    * their image, and go on a later remove or prune once no container holds them.
    */
   async remove(ref: string, opts: RemoveOptions, inUse: InUse, held?: HeldDirs): Promise<DeleteItem[]> {
+    const before = this.snapshot()
     const items = await removeImage(this.deps, ref, opts, inUse, held)
+    for (const e of removalEvents(items, before)) this.emit(e)
     if (held) await collectOrphanLayers(this.deps, held())
     return items
   }
@@ -155,20 +169,25 @@ export class ImageService {
 
   /** `docker image prune`: dangling (or unused) images, skipping any a container uses. */
   async prune(opts: PruneOptions, inUse: InUse, held?: HeldDirs): Promise<PruneReport> {
+    const before = this.snapshot()
     const report = await pruneImages(this.deps, opts, inUse, held)
+    for (const e of removalEvents(report.deleted, before)) this.emit(e)
+    this.emit({ type: 'image', action: 'prune', id: '', attributes: { reclaimed: String(report.reclaimed) } })
     if (held) await collectOrphanLayers(this.deps, held())
     return report
   }
 
   /** Loads an image archive; returns the IDs of the images it held. */
   /** `progress` (absent when the client asked for quiet) gets "Loading layer" lines. */
-  load(input: Readable, onMessage: (line: string) => void, progress?: ReportProgress): Promise<string[]> {
-    return load(this.deps, input, onMessage, progress)
+  async load(input: Readable, onMessage: (line: string) => void, progress?: ReportProgress): Promise<string[]> {
+    const ids = await load(this.deps, input, onMessage, progress)
+    for (const id of ids) this.emitOwn('load', id)
+    return ids
   }
 
   /** A docker-archive tar of the images `refs` name. */
   save(refs: string[]): Readable {
-    return saveImages(this.deps, refs)
+    return saveImages(this.deps, refs, (id) => this.emitOwn('save', id))
   }
 
   /** Rejects bad `--change` instructions and names before an import starts streaming. */
@@ -177,13 +196,47 @@ export class ImageService {
   }
 
   /** `docker import`: a rootfs tarball becomes a one-layer image; returns its ID. */
-  import(input: Readable, opts: ImportOptions): Promise<string> {
-    return importImage(this.deps, input, opts)
+  async import(input: Readable, opts: ImportOptions): Promise<string> {
+    const id = await importImage(this.deps, input, opts)
+    const image = this.deps.images.get(id)
+    if (image) for (const t of checkImport(opts).tags) this.emit(tagEvent(image, t))
+    this.emitOwn('import', id)
+    return id
   }
 
   /** `docker commit` and each builder step: `layerDir` becomes a layer on `parentId` (images/commit.ts). */
-  commit(opts: CommitImageOptions): Promise<CommittedImage> {
-    return commitImage(this.deps, { ...this.host.nodeOps, getXattr }, opts)
+  async commit(opts: CommitImageOptions): Promise<CommittedImage> {
+    const committed = await commitImage(this.deps, { ...this.host.nodeOps, getXattr, listXattrs }, opts)
+    const image = this.deps.images.get(committed.id)
+    if (image) {
+      this.emit(ownEvent('create', image))
+      for (const t of opts.tags ?? []) this.emit(tagEvent(image, t))
+    }
+    return committed
+  }
+
+  /** The image `ref` names, or undefined. */
+  private find(ref: string): ImageRecord | undefined {
+    try {
+      return this.resolve(ref)
+    } catch {
+      return undefined
+    }
+  }
+
+  private emitOwn(action: 'load' | 'save' | 'import', id: string): void {
+    const image = this.deps.images.get(id)
+    if (image) this.emit(ownEvent(action, image))
+  }
+
+  /** The images and their references before an rmi or prune, to name what it reports. */
+  private snapshot(): ImagesBefore {
+    const images = this.deps.images.list()
+    const byId = new Map(images.map((im) => [im.id, im]))
+    const byRef = new Map<string, ImageRecord>()
+    for (const t of this.deps.images.allTags()) if (byId.has(t.imageId)) byRef.set(familiarOf(t.ref), byId.get(t.imageId)!)
+    for (const im of images) for (const d of im.repoDigests) byRef.set(familiarOf(d), im)
+    return { byId, byRef }
   }
 
   /** Layer directories of an image, top first (overlay lowerdir order). */
