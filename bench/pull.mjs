@@ -9,6 +9,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import tar from 'tar-stream'
 import { dockerEngine, median, must, once, startDaemon, stopOnSignal, checkpoint } from './lib.mjs'
@@ -90,6 +91,8 @@ try {
   const bytes = manifest.layers.reduce((n, l) => n + l.size, 0) + manifest.config.size
   const ref = `${reg.host}/bench/pull:1`
 
+  // the machine is often shared: a number means little without the load it was taken under
+  const loadBefore = loadavg()[0]
   const berthMs = []
   const skopeoMs = []
   for (let i = 0; i < RUNS; i++) {
@@ -102,7 +105,7 @@ try {
   }
   const b = median(berthMs)
   const s = median(skopeoMs)
-  console.log(`image: ${manifest.layers.length} layers, ${(bytes / (1 << 20)).toFixed(1)} MB of blobs; median of ${RUNS}`)
+  console.log(`image: ${manifest.layers.length} layers, ${(bytes / (1 << 20)).toFixed(1)} MB of blobs; median of ${RUNS}; load average ${loadBefore.toFixed(2)} → ${loadavg()[0].toFixed(2)}`)
   console.log(`docker pull via berthd        ${b.toFixed(0).padStart(6)} ms  ${mbps(bytes, b).toFixed(1).padStart(6)} MB/s   (runs: ${berthMs.map((x) => x.toFixed(0)).join(', ')} ms)`)
   console.log(`skopeo copy to dir (floor)    ${s.toFixed(0).padStart(6)} ms  ${mbps(bytes, s).toFixed(1).padStart(6)} MB/s   (no unpacking)`)
 

@@ -35,7 +35,8 @@ async function* inflate(src: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     yield* unzstd(rest())
     return
   }
-  const gunzip = createGunzip()
+  // large pieces: each one costs a trip through every stage after us (digest, tar file, unpack)
+  const gunzip = createGunzip({ chunkSize: 256 << 10 })
   pipeline(Readable.from(rest()), gunzip, () => {}) // a failure reaches us through gunzip's iterator
   try {
     for await (const chunk of gunzip) yield chunk as Buffer

@@ -1,9 +1,14 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { gzipSync } from 'node:zlib'
+import tar from 'tar-stream'
+import { BerthError } from '../lib/errors.js'
 import { BlobStore } from './blobs.js'
 import { sha256 } from './digest.js'
 import { LayerStore } from './layer-store.js'
@@ -57,6 +62,44 @@ test('adopt places a prepared layer once; a second adopt of the same chain is di
     await store.remove(made.chainId) // absent: nothing to do
     assert.equal(await store.has(made.chainId), false)
     assert.deepEqual(readdirSync(join(base, 'tmp')), [], 'no work or removal directory left')
+  } finally {
+    await rm(base, { recursive: true, force: true })
+  }
+})
+
+async function tarOf(entries: Array<{ name: string; body?: string; type?: 'directory' | 'symlink'; linkname?: string }>): Promise<Buffer> {
+  const pack = tar.pack()
+  const chunks: Buffer[] = []
+  const done = (async () => { for await (const c of pack) chunks.push(c as Buffer) })()
+  for (const e of entries) pack.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: 0o644 }, e.body ?? '')
+  pack.finalize()
+  await done
+  return Buffer.concat(chunks)
+}
+
+test('create unpacks and keeps the uncompressed tar in one pass; a wrong diff ID or a bad entry leaves nothing behind', async () => {
+  const base = await mkdtemp(join(tmpdir(), 'berth-layer-store-'))
+  try {
+    const blobs = new BlobStore(join(base, 'blobs'), join(base, 'tmp'))
+    const store = new LayerStore(join(base, 'layers'), join(base, 'tmp'), blobs, noOps)
+    const big = randomBytes(3 << 20).toString('base64') // several chunks through both consumers
+    const layer = await tarOf([{ name: 'etc', type: 'directory' }, { name: 'etc/big', body: big }, { name: 'etc/small', body: 'x' }])
+    const diffId = sha256(layer)
+
+    const made = await store.create(Readable.from([gzipSync(layer)]), null, diffId)
+    assert.deepEqual(made, { chainId: diffId, diffId, size: big.length + 1, tarSize: layer.length })
+    assert.equal(readFileSync(join(store.diffDir(diffId), 'etc/big'), 'utf8'), big)
+    assert.ok(readFileSync(blobs.path(diffId)).equals(layer), 'the stored tar is the uncompressed stream, byte for byte')
+
+    const other = await tarOf([{ name: 'a', body: 'a' }])
+    await assert.rejects(store.create(Readable.from([other]), diffId, diffId), /content has diff ID/)
+    assert.equal(await store.has(sha256(`${diffId} ${diffId}`)), false)
+    assert.equal(await blobs.has(sha256(other)), false, 'a layer with the wrong content is not adopted')
+
+    const escaping = await tarOf([{ name: 'l', type: 'symlink', linkname: '/' }, { name: 'l/x', body: 'out' }, { name: 'pad', body: big }])
+    await assert.rejects(store.create(Readable.from([escaping]), null), BerthError)
+    assert.equal(await blobs.has(sha256(escaping)), false)
+    assert.deepEqual(readdirSync(join(base, 'tmp')), [], 'no work directory left')
   } finally {
     await rm(base, { recursive: true, force: true })
   }

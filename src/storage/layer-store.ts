@@ -1,16 +1,14 @@
 // Unpacked layers: layers/<chain hex>/diff, each unpacked once and shared by every image that
 // stands on it. A layer is prepared in paths.tmp (unpacked from a tar, or built by commit while
-// packing) and adopted: renamed into place, so a present directory is complete. Its uncompressed tar is kept in the blob store (keyed by diff ID) so
-// that save and push can send it byte for byte.
-import { createReadStream, createWriteStream } from 'node:fs'
+// packing) and adopted: renamed into place, so a present directory is complete. Its uncompressed
+// tar is kept in the blob store (keyed by diff ID) so that save and push can send it byte for byte.
+import { createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { BerthError } from '../lib/errors.js'
 import type { BlobStore } from './blobs.js'
-import { decompressed } from './decompress.js'
-import { chainIdOf, DigestStream, hexOf } from './digest.js'
+import { chainIdOf, hexOf } from './digest.js'
 import { unpack, type NodeOps, type UnpackResult } from './unpack.js'
 
 export const LAYER_MEDIA_TYPE = 'application/vnd.oci.image.layer.v1.tar'
@@ -62,23 +60,27 @@ export class LayerStore {
 
   /**
    * Unpacks a (possibly compressed) layer tar on top of `parentChainId` (null for a bottom
-   * layer). When `expectedDiffId` is given the content must match it. Writes the uncompressed
-   * tar first, then unpacks from it, then adopts both.
+   * layer), in one pass: the uncompressed stream is written to the layer's tar file while it is
+   * unpacked. When `expectedDiffId` is given the content must match it; that is known only at
+   * the end, so it is checked before adopt: until then the layer lies in a work dir in tmp, and
+   * the unpack never writes outside it.
    */
   async create(input: Readable, parentChainId: string | null, expectedDiffId?: string): Promise<CreatedLayer> {
     const work = await this.workDir()
-    let r: UnpackResult
     const tarFile = join(work, 'layer.tar')
+    let file: WriteStream | undefined
+    let r: UnpackResult
     try {
-      const digest = new DigestStream()
-      await pipeline(decompressed(input), digest, createWriteStream(tarFile))
-      const diffId = digest.digest()
-      if (expectedDiffId && diffId !== expectedDiffId) {
-        throw new BerthError('invalid', `layer ${expectedDiffId}: content has diff ID ${diffId}`)
-      }
       await mkdir(join(work, 'diff'), { mode: 0o755 })
-      r = await unpack(createReadStream(tarFile), join(work, 'diff'), { layer: this.ops })
+      file = createWriteStream(tarFile)
+      r = await unpack(input, join(work, 'diff'), { layer: this.ops, copyTo: file })
+      if (expectedDiffId && r.diffId !== expectedDiffId) {
+        throw new BerthError('invalid', `layer ${expectedDiffId}: content has diff ID ${r.diffId}`)
+      }
     } catch (e) {
+      input.destroy()
+      // the tar file's descriptor goes before its directory does
+      if (file && !file.closed) await new Promise<void>((resolve) => file!.destroy().once('close', () => resolve()))
       await rm(work, { recursive: true, force: true })
       throw e
     }

@@ -9,9 +9,10 @@ import { constants, createWriteStream } from 'node:fs'
 import { chmod, link, lstat, mkdir, open, rm, symlink, lutimes } from 'node:fs/promises'
 import { posix } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import type { Readable } from 'node:stream'
+import type { Readable, Writable } from 'node:stream'
 import tar from 'tar-stream'
 import { BerthError } from '../lib/errors.js'
+import { CopyTo } from './copy-to.js'
 import { decompressed } from './decompress.js'
 import { DigestStream } from './digest.js'
 import { isOverlayXattr, xattrsOf } from './tar-pax.js'
@@ -41,6 +42,8 @@ export interface UnpackOptions {
   keepOwners?: Pick<NodeOps, 'lchown'>
   /** docker cp: device nodes and fifos are made (as Docker's extraction does); without it or `layer` they are refused. */
   nodes?: Pick<NodeOps, 'mknod'>
+  /** docker cp: the archive's extended attributes are set (overlay's own excepted), as Docker's extraction does. */
+  xattrs?: Pick<NodeOps, 'setXattr'>
   /** Refuse to replace a directory with a non-directory or the reverse (docker cp). */
   noOverwriteDirNonDir?: boolean
   /**
@@ -57,6 +60,11 @@ export interface UnpackOptions {
   pinned?: boolean
   /** How an entry is named in error messages (docker cp: its container path). */
   describe?: (parts: readonly string[]) => string
+  /**
+   * Receives the uncompressed tar as it is unpacked (a layer's tar file: one read of the source
+   * for both); ended and flushed before unpack resolves, destroyed if it fails.
+   */
+  copyTo?: Writable
 }
 
 export interface UnpackResult {
@@ -267,7 +275,8 @@ class Extractor {
       chown.lchown(path, uid, gid)
     }
     // after the owner: chown clears security.capability
-    if (this.opts.layer) setLayerXattrs(this.opts.layer, path, xattrsOf(h.pax))
+    const xattrs = this.opts.layer ?? this.opts.xattrs
+    if (xattrs) setLayerXattrs(xattrs, path, xattrsOf(h.pax))
     if (!isLink) {
       if (this.opts.pinned) await chmodNoFollow(path, (h.mode ?? 0o644) & 0o7777)
       else await chmod(path, (h.mode ?? 0o644) & 0o7777)
@@ -288,7 +297,8 @@ export async function unpack(input: Readable, root: string, opts: UnpackOptions)
   const extract = tar.extract()
   const digest = new DigestStream()
   const extractor = new Extractor(root, opts)
-  const feeding = pipeline(decompressed(input), digest, extract)
+  const copy = opts.copyTo ? [new CopyTo(opts.copyTo)] : []
+  const feeding = pipeline([decompressed(input), digest, ...copy, extract])
   // A truncated stream fails `feeding` while an entry body still waits for bytes: race them.
   const failed = new Promise<never>((_, reject) => feeding.catch(reject))
   failed.catch(() => {})

@@ -69,6 +69,14 @@ export interface Claim {
   release(): void
 }
 
+/**
+ * Whether a call in flight stands on layer `chainId`, or with `tar`, on the uncompressed tar
+ * `diffId`: removal (rmi, prune) leaves those for a later one.
+ */
+export function claimed(deps: ImageDeps, what: { chainId: string } | { tar: string }): boolean {
+  return (claims.get(deps.layers)?.get('chainId' in what ? what.chainId : tarKey(what.tar)) ?? 0) > 0
+}
+
 /** Claims the layers `chains` (with tars `diffIds`) for the caller until release. */
 export function claimLayers(deps: ImageDeps, chains: readonly string[], diffIds: readonly string[]): Claim {
   let counts = claims.get(deps.layers)
@@ -103,21 +111,56 @@ export async function dropLayer(deps: ImageDeps, held: Claim, chainId: string, d
   await deps.layerStore.removeTar(diffId, () => held.othersUse(tarKey(diffId)) || deps.layers.list().some((l) => l.blob?.digest === diffId))
 }
 
+/**
+ * Layers being made, per layer repository and chain ID: a pull or load that needs a layer another
+ * call is unpacking waits for that call's result instead of unpacking it a second time.
+ */
+const making = new WeakMap<object, Map<string, Promise<LayerRecord>>>()
+
+/**
+ * The layer `chainId`, made by `make` unless another call in flight is making it already; then
+ * that call's record, or, if it failed, ours after all. `made`: whether this call or the one it
+ * waited for unpacked the layer (rather than finding it stored).
+ */
+async function sharedLayer(deps: ImageDeps, chainId: string, make: () => Promise<LayerRecord>): Promise<{ record: LayerRecord; made: boolean }> {
+  let inFlight = making.get(deps.layers)
+  if (!inFlight) making.set(deps.layers, (inFlight = new Map()))
+  const calls = inFlight
+  let failed: Promise<LayerRecord> | undefined
+  for (let other = calls.get(chainId); other && other !== failed; other = calls.get(chainId)) {
+    const record = await other.catch(() => undefined)
+    if (record) return { record, made: true }
+    failed = other // its own call reports the failure; another may have started over meanwhile
+  }
+  const existing = deps.layers.get(chainId)
+  if (existing && (await deps.layerStore.has(chainId))) return { record: existing, made: false }
+  // checked again: another call may have begun making it while we looked
+  const started = calls.get(chainId)
+  if (started && started !== failed) return sharedLayer(deps, chainId, make)
+  const mine = make()
+  calls.set(chainId, mine)
+  try {
+    return { record: await mine, made: true }
+  } finally {
+    if (calls.get(chainId) === mine) calls.delete(chainId)
+  }
+}
+
 /** Makes sure every layer of `diffIds` is unpacked; returns the layer records, bottom first. */
 async function ensureLayers(deps: ImageDeps, diffIds: string[], sources: LayerSource[], undo: UndoStack, held: Claim): Promise<LayerRecord[]> {
   const chains = chainIds(diffIds)
   const out: LayerRecord[] = []
   for (let i = 0; i < diffIds.length; i++) {
     const chainId = chains[i]!
-    const existing = deps.layers.get(chainId)
-    if (existing && (await deps.layerStore.has(chainId))) {
-      out.push(existing)
-      continue
-    }
-    const made = await deps.layerStore.create(sources[i]!.open(), i === 0 ? null : chains[i - 1]!, diffIds[i])
-    undo.push(() => dropLayer(deps, held, chainId, made.diffId))
-    const record = layerRecord(made, i === 0 ? null : chains[i - 1]!)
-    deps.layers.put(record)
+    const parent = i === 0 ? null : chains[i - 1]!
+    const { record, made } = await sharedLayer(deps, chainId, async () => {
+      const record = layerRecord(await deps.layerStore.create(sources[i]!.open(), parent, diffIds[i]), parent)
+      deps.layers.put(record)
+      return record
+    })
+    // a layer made for this call, even by another one, is taken back if this call fails and
+    // nothing else stands on it then (the maker's own undo skipped it while we held our claim)
+    if (made) undo.push(() => dropLayer(deps, held, chainId, record.diffId))
     out.push(record)
   }
   return out

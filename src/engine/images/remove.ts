@@ -1,11 +1,13 @@
 // `docker rmi`: untag and delete, with Docker's conflict rules and texts (moby
 // daemon/images/image_delete.go). Removing a name only untags while other references remain;
 // removing by ID untags everything when all references are in one repository. Layers no image
-// uses any more are deleted (row, then directory, then blob) and reported as `Deleted: <chain ID>`.
+// uses any more (and no pull or load in flight stands on) are deleted (row, then directory, then
+// tar) and reported as `Deleted: <chain ID>`.
 import { BerthError } from '../../lib/errors.js'
 import { shortId } from '../../lib/ids.js'
 import { familiarOf, formatReference, nameOf, parseReference, type Reference } from '../../lib/reference.js'
 import type { ImageRecord } from '../../state/records.js'
+import { claimed } from './create.js'
 import type { ImageDeps } from './deps.js'
 import { resolveDetailed } from './resolve.js'
 
@@ -139,17 +141,23 @@ export async function collectOrphanLayers(deps: ImageDeps, heldDirs: ReadonlySet
   await removeUnusedLayers(deps, topFirst, heldDirs)
 }
 
-/** Removes each of `chainIds` (in the order given) that nothing uses: row, directory, then blob. */
+/**
+ * Removes each of `chainIds` (in the order given) that nothing uses: row, directory, then tar.
+ * A layer or tar a pull, load or commit in flight stands on stays (it may have found it present
+ * and be about to reference it); a later rmi or prune takes it. Whether an image uses a layer is
+ * asked afresh each time, in the same step as its row goes: such a call may have stored its
+ * image meanwhile, and one that starts after finds the row gone and makes the layer anew.
+ */
 async function removeUnusedLayers(deps: ImageDeps, chainIds: string[], heldDirs: ReadonlySet<string>): Promise<string[]> {
-  const used = new Set(deps.images.list().flatMap((im) => im.chainIds))
   const removed: string[] = []
   for (const chainId of chainIds) {
-    if (used.has(chainId) || heldDirs.has(deps.layerStore.diffDir(chainId))) continue
+    if (claimed(deps, { chainId }) || heldDirs.has(deps.layerStore.diffDir(chainId))) continue
+    if (deps.images.list().some((im) => im.chainIds.includes(chainId))) continue
     const layer = deps.layers.get(chainId)
     deps.layers.remove(chainId)
     await deps.layerStore.remove(chainId)
-    const blob = layer?.blob?.digest
-    if (blob && !deps.layers.list().some((l) => l.blob?.digest === blob)) await deps.blobs.remove(blob)
+    const tar = layer?.blob?.digest
+    if (tar) await deps.layerStore.removeTar(tar, () => claimed(deps, { tar }) || deps.layers.list().some((l) => l.blob?.digest === tar))
     removed.push(chainId)
   }
   return removed

@@ -3,11 +3,13 @@
 // hand: each layer source is a tar held back until the test lets it go.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import tar from 'tar-stream'
 import { createImage, type LayerSource } from '../../../src/engine/images/create.js'
 import type { ImageDeps } from '../../../src/engine/images/deps.js'
+import { removeImage } from '../../../src/engine/images/remove.js'
 import { ImageRepository } from '../../../src/state/images.js'
 import { LayerRepository } from '../../../src/state/layers.js'
 import { BlobStore } from '../../../src/storage/blobs.js'
@@ -90,6 +92,87 @@ test('a failed call takes back its layer, record and tar; not while another call
     assert.deepEqual(record.diffIds, [d, y])
     assert.deepEqual(await present(), { record: true, dir: true, tar: true })
     assert.ok(existsSync(deps.blobs.path(y)))
+  } finally {
+    env.cleanup()
+  }
+})
+
+test('calls storing the same layer at once unpack it once; when the one unpacking fails, another makes it itself', async () => {
+  const env = imageEnv('images-create-once')
+  try {
+    const deps = depsOf(env)
+    const [shared, other] = await Promise.all([layerTar('shared'), layerTar('other')])
+    const [d, x] = [shared, other].map((t) => sha256(t)) as [string, string]
+    const opens = { a: 0, b: 0, c: 0 }
+    const counted = (who: keyof typeof opens, source: LayerSource): LayerSource => ({ open: () => (opens[who]++, source.open()) })
+
+    // A is unpacking the shared layer when B and C need it: they wait for A's result
+    const aFirst = gated(shared)
+    const a = createImage(deps, { configBytes: config([d], 'a'), layers: [counted('a', aFirst.source)], tags: [] })
+    await aFirst.opened
+    const b = createImage(deps, { configBytes: config([d, x], 'b'), layers: [counted('b', plain(shared)), plain(other)], tags: [] })
+    const c = createImage(deps, { configBytes: config([d], 'c'), layers: [counted('c', plain(shared))], tags: [] })
+    aFirst.release()
+    await Promise.all([a, b, c])
+    assert.deepEqual(opens, { a: 1, b: 0, c: 0 }, 'the shared layer is unpacked once')
+    assert.ok(await deps.layerStore.has(d))
+
+    // A fails while unpacking; B, which was waiting for it, unpacks the layer from its own source
+    const [d2] = [sha256(other)]
+    const failingFirst = gated(other)
+    const failing = createImage(deps, { configBytes: config([d2], 'a2'), layers: [counted('a', failingFirst.source)], tags: [] })
+    await failingFirst.opened
+    const waiting = createImage(deps, { configBytes: config([d2], 'b2'), layers: [counted('b', plain(other))], tags: ['docker.io/library/b2:1'] })
+    failingFirst.release(true)
+    await assert.rejects(failing, /registry went away/)
+    const { record } = await waiting
+    assert.deepEqual(record.diffIds, [d2])
+    assert.deepEqual(opens, { a: 2, b: 1, c: 0 })
+    assert.ok(await deps.layerStore.has(d2))
+    assert.ok(deps.layers.get(d2))
+    assert.deepEqual(readdirSync(env.paths.tmp), [], 'no work directory left')
+  } finally {
+    env.cleanup()
+  }
+})
+
+test('rmi leaves the layers and tars a call in flight stands on; a later rmi takes them', async () => {
+  const env = imageEnv('images-rmi-claims')
+  try {
+    const deps = depsOf(env)
+    const [shared, other, third] = await Promise.all([layerTar('shared'), layerTar('other'), layerTar('third')])
+    const [d, x, y] = [shared, other, third].map((t) => sha256(t)) as [string, string, string]
+    const noUsers = () => undefined
+    await createImage(deps, { configBytes: config([d], 'p'), layers: [plain(shared)], tags: ['docker.io/library/p:1'] })
+    await createImage(deps, { configBytes: config([y], 'r'), layers: [plain(third)], tags: ['docker.io/library/r:1'] })
+
+    // Q finds the layer d present and waits on its second layer; S makes y again on top of x,
+    // so its tar is y's, and waits on that layer
+    const qSecond = gated(other)
+    const q = createImage(deps, { configBytes: config([d, x], 'q'), layers: [{ open: () => assert.fail('Q finds d present') }, qSecond.source], tags: ['docker.io/library/q:1'] })
+    await qSecond.opened
+    const sSecond = gated(third)
+    const s = createImage(deps, { configBytes: config([x, y], 's'), layers: [plain(other), sSecond.source], tags: ['docker.io/library/s:1'] })
+    await sSecond.opened
+
+    const deleted = await removeImage(deps, 'p:1', {}, noUsers)
+    assert.ok(!deleted.some((i) => 'Deleted' in i && i.Deleted === d), 'layer d is not reported deleted')
+    assert.ok(deps.layers.get(d) && (await deps.layerStore.has(d)) && (await deps.blobs.has(d)), 'Q still stands on layer d and its tar')
+    await removeImage(deps, 'r:1', {}, noUsers)
+    assert.equal(deps.layers.get(y), undefined, 'layer y itself goes')
+    assert.ok(await deps.blobs.has(y), 'S still stands on the tar of y')
+
+    qSecond.release()
+    sSecond.release()
+    await Promise.all([q, s])
+    const rootfs = env.mount([deps.layerStore.diffDir(chainIds([d, x])[1]!), deps.layerStore.diffDir(d)])
+    assert.equal(readFileSync(join(rootfs, 'shared'), 'utf8'), 'shared')
+
+    // once Q is gone, nothing stands on d: an rmi takes it
+    await removeImage(deps, 'q:1', {}, noUsers)
+    assert.equal(deps.layers.get(d), undefined)
+    assert.equal(await deps.layerStore.has(d), false)
+    assert.equal(await deps.blobs.has(d), false)
   } finally {
     env.cleanup()
   }

@@ -1,6 +1,7 @@
 // How pull moves bytes: a corrupt blob fails the pull and stores nothing; two concurrent pulls of
-// one image download each blob once; a connection cut mid-blob is resumed with a Range request;
-// an image saved by berth and pushed by skopeo comes back as the same image.
+// one image download each blob once and unpack each layer once; a connection cut mid-blob is
+// resumed with a Range request; an image saved by berth and pushed by skopeo comes back as the
+// same image.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
@@ -59,7 +60,7 @@ test('a blob corrupted in the registry fails the pull with a digest error and st
   }
 })
 
-test('two concurrent pulls of one image download each blob once, with Downloading and Extracting progress', async () => {
+test('two concurrent pulls of one image download each blob once and unpack it once, with Downloading and Extracting progress', async () => {
   await writeTestArchive(join(d.dir, 'big.tar'), 'x/big:1', [
     [{ path: 'etc/small.txt', content: 'small\n' }],
     [{ path: 'big.bin', content: randomBytes(12 << 20) }],
@@ -86,6 +87,9 @@ test('two concurrent pulls of one image download each blob once, with Downloadin
   for (const m of downloading) assert.equal(m.progressDetail.total, big.size)
   assert.ok(downloading.some((m) => m.progressDetail.current === big.size))
   assert.ok([...a.lines, ...b.lines].some((m) => m.id === id && m.status === 'Extracting' && m.progressDetail.total === big.size))
+  // and it was unpacked once: the other pull waited for that unpack, or found the layer stored
+  const extracted = [a, b].filter((r) => r.lines.some((m) => m.id === id && m.status === 'Extracting'))
+  assert.equal(extracted.length, 1, 'pulls extracting the big layer')
 })
 
 test('a connection cut mid-blob is resumed with a Range request and the pull completes', async () => {
