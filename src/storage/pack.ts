@@ -112,7 +112,7 @@ const VFS_CAP_V2_SIZE = 20
  * the user namespace it was set in) becomes revision 2, as Docker writes it — that UID means
  * nothing outside the namespace the layer was made in.
  */
-function layerCapability(value: Buffer): Buffer {
+export function layerCapability(value: Buffer): Buffer {
   if (value.length <= VFS_CAP_V2_SIZE || value[3] !== VFS_CAP_REVISION_3) return value
   const v2 = Buffer.from(value.subarray(0, VFS_CAP_V2_SIZE))
   v2[3] = VFS_CAP_REVISION_2

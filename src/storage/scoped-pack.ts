@@ -1,6 +1,8 @@
 // Packing an entry resolved inside a scope (scoped-path.ts) into a tar, as `docker cp` reads it:
 // the top entry is renamed, directories are walked depth first in byte order, mounts met on
 // the way are entered at their host source, hard links are written once and linked after.
+// As Docker's archive, an entry carries one extended attribute, security.capability (a binary
+// SCHILY.xattr PAX record, tar-pax.ts), in the portable revision-2 form layers use (pack.ts).
 //
 // Invariant: the walk never follows a symlink. Each child is opened relative to its parent's open
 // descriptor with O_NOFOLLOW and described by fstat of what was opened; file content is read by
@@ -11,12 +13,13 @@ import { PassThrough, type Readable } from 'node:stream'
 import type { Stats } from 'node:fs'
 import tar from 'tar-stream'
 import { major, minor } from './walk.js'
-import { add } from './pack.js'
+import { add, layerCapability, type XattrReader } from './pack.js'
+import { paxOf } from './tar-pax.js'
 import { procPath, unreachable, type Scope } from './scoped-path.js'
 
 const O_PATH = 0o10000000
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
-
+const CAPABILITY = 'security.capability'
 
 interface Node {
   fh: FileHandle
@@ -34,11 +37,15 @@ interface Node {
 class Packer {
   private readonly links = new Map<string, string>()
 
-  constructor(private readonly pack: tar.Pack, private readonly scope: Scope) {}
+  constructor(private readonly pack: tar.Pack, private readonly scope: Scope, private readonly x: XattrReader) {}
 
   async node(n: Node): Promise<void> {
     const { st } = n
-    const base = { name: n.name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: new Date(Math.floor(st.mtimeMs / 1000) * 1000) }
+    const cap = this.capability(n)
+    const base = {
+      name: n.name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: new Date(Math.floor(st.mtimeMs / 1000) * 1000),
+      pax: cap ? paxOf([[CAPABILITY, layerCapability(cap)]]) : undefined,
+    }
     if (st.isDirectory()) {
       await add(this.pack, { ...base, name: `${n.name}/`, type: 'directory' })
       return this.children(n)
@@ -58,6 +65,18 @@ class Packer {
     const type = st.isCharacterDevice() ? 'character-device' : st.isBlockDevice() ? 'block-device' : st.isFIFO() ? 'fifo' : undefined
     if (!type) return // sockets have no archive form
     return add(this.pack, { ...base, type, devmajor: major(st.rdev), devminor: minor(st.rdev) })
+  }
+
+  /**
+   * Read through the descriptor's /proc path, which only a following getxattr resolves to the
+   * inode that was opened. Docker ignores a failed read here, and so do we: the entry is still sent.
+   */
+  private capability(n: Node): Buffer | undefined {
+    try {
+      return this.x.getXattr(procPath(n.fh.fd), CAPABILITY)
+    } catch {
+      return undefined
+    }
   }
 
   private async children(dir: Node): Promise<void> {
@@ -91,11 +110,18 @@ class Packer {
   }
 }
 
+export interface ScopedPackOptions {
+  /** Reads an attribute of `/proc/self/fd/N`, following that link (sys/ffi.ts getXattr with `follow`). */
+  xattrs: XattrReader
+  /** The top entry's symlink target, read beforehand. */
+  linkTarget?: string
+}
+
 /**
  * The tar of an entry, its top entry named `topName`. The stream takes ownership of `fh`
  * (closed at the end) and of nothing else; errors destroy the stream.
  */
-export function packScoped(scope: Scope, entry: { fh: FileHandle; st: Stats; inside: string }, topName: string, linkTarget?: string): Readable {
+export function packScoped(scope: Scope, entry: { fh: FileHandle; st: Stats; inside: string }, topName: string, opts: ScopedPackOptions): Readable {
   const pack = tar.pack()
   const out = new PassThrough()
   pack.pipe(out)
@@ -104,7 +130,7 @@ export function packScoped(scope: Scope, entry: { fh: FileHandle; st: Stats; ins
   out.once('close', () => pack.destroy())
   ;(async () => {
     try {
-      await new Packer(pack, scope).node({ ...entry, name: topName, linkTarget })
+      await new Packer(pack, scope, opts.xattrs).node({ ...entry, name: topName, linkTarget: opts.linkTarget })
     } finally {
       await entry.fh.close()
     }

@@ -9,6 +9,7 @@ const c = {
   mknod: libc.func('int mknod(const char *path, uint32_t mode, uint64_t dev)'),
   setxattr: libc.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)'),
   getxattr: libc.func('intptr_t lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
+  getxattrFollow: libc.func('intptr_t getxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
   listxattr: libc.func('intptr_t llistxattr(const char *path, _Out_ void *list, size_t size)'),
   strerror: libc.func('const char *strerror(int errnum)'),
   fsopen: libc.func('int fsopen(const char *fsname, unsigned int flags)'),
@@ -70,10 +71,14 @@ export function setXattr(path: string, name: string, value: Buffer): void {
   check(`setxattr ${name} on ${path}`, c.setxattr(path, name, value, value.length, 0))
 }
 
-/** Returns undefined when the attribute is absent. */
-export function getXattr(path: string, name: string): Buffer | undefined {
+/**
+ * Returns undefined when the attribute is absent. `follow` resolves a final symlink: the only way
+ * to reach the inode of an O_PATH descriptor through its /proc/self/fd/N path (for a descriptor
+ * opened O_NOFOLLOW on a symlink, the link itself).
+ */
+export function getXattr(path: string, name: string, follow = false): Buffer | undefined {
   const buf = Buffer.alloc(4096)
-  const n = Number(c.getxattr(path, name, buf, buf.length))
+  const n = Number((follow ? c.getxattrFollow : c.getxattr)(path, name, buf, buf.length))
   if (n < 0) {
     const e = koffi.errno()
     if (e === 61 || e === 95) return undefined

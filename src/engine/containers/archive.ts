@@ -8,6 +8,8 @@
 // put them (resolved inside the root filesystem). tmpfs mounts of a running container live only
 // in its mount namespace and are refused with a clear error. An upload onto a single-file mount
 // rewrites that file in place; device nodes and fifos in an upload are made, as Docker does.
+// As Docker's: a download carries each entry's security.capability, an upload's extended
+// attributes are all set.
 import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { posix } from 'node:path'
@@ -18,7 +20,7 @@ import type { ContainerRecord } from '../../state/records.js'
 import { packScoped } from '../../storage/scoped-pack.js'
 import { mountOf, openInScope, procPath, readLinkInScope, resolveInScope, unreachable, type MountRoute, type Scope, type ScopedEntry } from '../../storage/scoped-path.js'
 import { unpack, type Routed } from '../../storage/unpack.js'
-import { lchown, mknod } from '../../sys/ffi.js'
+import { getXattr, lchown, mknod, setXattr } from '../../sys/ffi.js'
 import type { ContainerDeps } from './deps.js'
 import { containerDirs, isMounted, mountRootfs, unmountRootfs } from './rootfs.js'
 import { sortParentFirst } from './mounts.js'
@@ -37,6 +39,21 @@ export interface PathStat {
 export interface ExtractOptions {
   noOverwriteDirNonDir: boolean
   copyUIDGID: boolean
+}
+
+/** Attributes of an entry through its descriptor's /proc path (see storage/scoped-pack.ts). */
+const followingXattrs = { getXattr: (path: string, name: string) => getXattr(path, name, true) }
+
+/**
+ * An upload's attribute the kernel refuses (EPERM: a user.* one on a symlink, a trusted.* one on
+ * a filesystem that checks more) is skipped, as Docker's extraction skips it; other errors fail.
+ */
+function setXattrUnlessRefused(path: string, name: string, value: Buffer): void {
+  try {
+    setXattr(path, name, value)
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'EPERM') throw e
+  }
 }
 
 const fileNotFound = (path: string, ref: string) => new BerthError('not-found', `Could not find the file ${path} in container ${ref}`)
@@ -173,7 +190,7 @@ export function getArchive(deps: ContainerDeps, ref: string, path: string): Prom
       try {
         const stat = await statOf(scope, entry, path)
         const link = entry.st.isSymbolicLink() ? await readLinkInScope(scope, entry.inside) : undefined
-        return { stat, tar: packScoped(scope, entry, posix.basename(path) || '.', link) }
+        return { stat, tar: packScoped(scope, entry, posix.basename(path) || '.', { xattrs: followingXattrs, linkTarget: link }) }
       } catch (e) {
         await entry.fh.close()
         throw e
@@ -197,6 +214,7 @@ export function putArchive(deps: ContainerDeps, ref: string, path: string, tar: 
         pinned: true,
         keepOwners: opts.copyUIDGID ? { lchown } : undefined,
         nodes: { mknod },
+        xattrs: { setXattr: setXattrUnlessRefused },
         noOverwriteDirNonDir: opts.noOverwriteDirNonDir,
         route: await mountRoutes(scope, entry, c),
         describe: (parts) => posix.join(entry.inside, ...parts),

@@ -9,8 +9,17 @@ const container = (over: Partial<DockerConfig> = {}): DockerConfig => ({
   Volumes: { '/data': {} }, WorkingDir: '/w', Labels: { l: 'c' }, ExposedPorts: { '80/tcp': {} }, StopSignal: 'SIGINT', ...over,
 })
 
-test('commit config: the container config fills what the request and --change leave unset', () => {
-  const c = commitConfig(undefined, [], container())
+test('commit config: without a body the container config is the base, all of it (moby: Config nil → container.Config)', () => {
+  for (const body of [undefined, {}]) {
+    const c = commitConfig(body, ['ENV A=2'], container({ Tty: true, OpenStdin: true }))
+    assert.deepEqual([c.Hostname, c.Image, c.AttachStdout, c.Tty, c.OpenStdin], ['abc', 'busybox', true, true, true])
+    // the change is applied to the container's Env in place: order kept, as Docker's ENV dispatcher does
+    assert.deepEqual(c.Env, ['PATH=/bin', 'A=2'])
+  }
+})
+
+test('commit config: the container config fills what the request body and --change leave unset', () => {
+  const c = commitConfig({ Tty: false }, [], container())
   assert.equal(c.Hostname, '')
   assert.equal(c.Image, '')
   assert.deepEqual(c.Cmd, ['sh', '-c', 'run'])
@@ -35,12 +44,24 @@ test('commit config: --change and the body win, lists merge by key', () => {
   assert.deepEqual(c.OnBuild, ['RUN x'])
 })
 
-test('commit config: an ENTRYPOINT change keeps the container Cmd out; a CMD change keeps its Entrypoint', () => {
+test('commit config: a partial healthcheck in the body is completed field by field from the container', () => {
+  const hc = { Test: ['CMD', 'true'], Interval: 1e9, Retries: 3 }
+  const c = commitConfig({ Healthcheck: { Timeout: 5e9 } }, [], container({ Healthcheck: hc }))
+  assert.deepEqual(c.Healthcheck, { Test: ['CMD', 'true'], Interval: 1e9, Timeout: 5e9, Retries: 3 })
+  assert.deepEqual(commitConfig({ User: 'x' }, [], container({ Healthcheck: hc })).Healthcheck, hc)
+  assert.equal('Healthcheck' in commitConfig({ User: 'x' }, [], container()), false)
+})
+
+test('commit config: an ENTRYPOINT change keeps the container Cmd out unless a CMD change came first; a CMD change keeps its Entrypoint', () => {
   const withEp = container({ Entrypoint: ['/ep'], Cmd: ['arg'] })
   const a = commitConfig(undefined, ['ENTRYPOINT ["/new"]'], withEp)
   assert.deepEqual([a.Entrypoint, a.Cmd], [['/new'], null])
   const b = commitConfig(undefined, ['CMD ["x"]'], withEp)
   assert.deepEqual([b.Entrypoint, b.Cmd], [['/ep'], ['x']])
+  const both = commitConfig(undefined, ['CMD ["x"]', 'ENTRYPOINT ["/new"]'], withEp)
+  assert.deepEqual([both.Entrypoint, both.Cmd], [['/new'], ['x']])
+  const after = commitConfig(undefined, ['ENTRYPOINT ["/new"]', 'CMD ["x"]'], withEp)
+  assert.deepEqual([after.Entrypoint, after.Cmd], [['/new'], ['x']])
   assert.throws(() => commitConfig(undefined, ['RUN x'], withEp), { message: 'run is not a valid change command' })
 })
 

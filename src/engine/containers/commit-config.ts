@@ -17,13 +17,17 @@ function zeroConfig(): ContainerConfig {
 }
 
 /**
- * The committed image's config: `body` (the request's Config, may be empty) with `changes`
- * applied, then what it leaves unset taken from the container's config — User, ExposedPorts,
- * Env and Labels (keys not given), Cmd/Entrypoint (only when no Entrypoint was given),
- * Healthcheck, WorkingDir, Volumes, StopSignal. Other fields (Hostname, Image…) stay empty.
+ * The committed image's config, as moby's CreateImageFromContainer makes it: `body` (the
+ * request's Config) with `changes` applied, then what it leaves unset taken from the container's
+ * config — User, ExposedPorts, Env and Labels (keys not given), Cmd/Entrypoint (only when no
+ * Entrypoint was given), Healthcheck (field by field), WorkingDir, Volumes, StopSignal; its other
+ * fields (Hostname, Image…) stay empty. Without a body (the docker CLI sends none; an empty
+ * object decodes to none in moby too) the container's whole config is the base, Hostname,
+ * Image, Tty and all, as Docker's committed images show.
  */
 export function commitConfig(body: Record<string, unknown> | undefined, changes: readonly string[], container: DockerConfig): ContainerConfig {
-  const user = applyChanges({ ...zeroConfig(), ...(body ?? {}) } as ContainerConfig, changes)
+  const base = body !== undefined && Object.keys(body).length > 0 ? body : structuredClone(container)
+  const user = applyChanges({ ...zeroConfig(), ...base } as ContainerConfig, changes)
   const c = container
   if (!user.User) user.User = c.User
   if (Object.keys(user.ExposedPorts ?? {}).length === 0) {
@@ -42,12 +46,28 @@ export function commitConfig(body: Record<string, unknown> | undefined, changes:
     }
     if (user.Entrypoint === null || user.Entrypoint === undefined) user.Entrypoint = c.Entrypoint
   }
-  if (c.Healthcheck && !user.Healthcheck) user.Healthcheck = c.Healthcheck
+  user.Healthcheck = mergeHealthcheck(user.Healthcheck as Healthcheck | undefined, c.Healthcheck as Healthcheck | undefined)
+  if (user.Healthcheck === undefined) delete user.Healthcheck
   if (!user.WorkingDir) user.WorkingDir = c.WorkingDir
   if (Object.keys(user.Volumes ?? {}).length === 0) user.Volumes = c.Volumes ?? null
   else user.Volumes = { ...user.Volumes, ...(c.Volumes ?? {}) }
   if (!user.StopSignal && c.StopSignal) user.StopSignal = c.StopSignal
   return user
+}
+
+/** Docker's HealthConfig: durations in nanoseconds, zero fields absent. */
+interface Healthcheck { Test?: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number }
+
+/** moby's merge: each zero field of the request's healthcheck is the container's. */
+function mergeHealthcheck(mine: Healthcheck | undefined, theirs: Healthcheck | undefined): Healthcheck | undefined {
+  if (!theirs) return mine
+  if (!mine) return theirs
+  const out: Healthcheck = { ...mine }
+  if (!out.Test?.length) out.Test = theirs.Test
+  for (const k of ['Interval', 'Timeout', 'StartPeriod', 'StartInterval', 'Retries'] as const) {
+    if (!out[k] && theirs[k]) out[k] = theirs[k]
+  }
+  return out
 }
 
 /** The API's `repo` and `tag` as one normalised reference (moby's RepoTagReference); none without a repo. */

@@ -86,6 +86,13 @@ export async function commitContainer(deps: ContainerDeps, images: ImageCommitte
       history: { created_by: commitCreatedBy(c.config), comment: req.comment, author: req.author },
       author: req.author,
       tags: tag ? [tag] : [],
+      stillValid: () => {
+        // rm -f while the layer was read: the removal may have taken files from under the walk
+        const now = deps.store.get(c.id)
+        if (!now || now.state.status === 'removing' || now.state.status === 'dead') {
+          throw new BerthError('conflict', `container ${c.id} was removed while it was being committed`)
+        }
+      },
     }))
   } finally {
     // the container may have exited or been removed meanwhile: that must not fail the commit

@@ -1,6 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { childConfig } from './commit.js'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { noNodeOps, tempImageStore } from '../../../test/helpers/image-store.js'
+import { childConfig, commitImage } from './commit.js'
 
 const base = {
   architecture: 'arm64', os: 'linux', variant: 'v8',
@@ -21,4 +24,21 @@ test('child config: no new layer is an empty_layer entry; scratch keeps no autho
   assert.deepEqual(c.rootfs.diff_ids, base.rootfs.diff_ids)
   assert.deepEqual(c.history!.at(-1), { created: 'T', empty_layer: true })
   assert.equal('author' in c, false)
+})
+
+test('commit: a stillValid that throws after packing (the container went away) stores nothing', async (t) => {
+  const { dir, deps } = tempImageStore(t, 'berth-commit-unit-')
+  const upper = join(dir, 'upper')
+  mkdirSync(upper)
+  writeFileSync(join(upper, 'f'), 'changed\n')
+  const io = { ...noNodeOps, listXattrs: () => [], getXattr: () => undefined }
+  let packed = false
+  await assert.rejects(
+    commitImage(deps, io, { layerDir: upper, config: {}, history: {}, tags: ['docker.io/library/gone:latest'], stillValid: () => { packed = true; throw new Error('removed meanwhile') } }),
+    { message: 'removed meanwhile' },
+  )
+  assert.ok(packed)
+  assert.deepEqual([deps.images.list().length, deps.layers.list().length], [0, 0])
+  const leftovers = (d: string) => { try { return readdirSync(d) } catch { return [] } }
+  assert.deepEqual([...leftovers(deps.paths.layers), ...leftovers(deps.paths.tmp)], [])
 })

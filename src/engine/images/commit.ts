@@ -57,6 +57,11 @@ export interface CommitImageOptions {
   tags?: string[]
   /** `created` for both the image and its history entry; now when omitted. */
   created?: string
+  /**
+   * Called once the layer is packed, before anything is stored; throwing abandons the commit.
+   * A container removed while its layer was read may have lost files to the removal silently.
+   */
+  stillValid?: () => void
 }
 
 export interface CommittedImage {
@@ -124,6 +129,12 @@ export async function commitImage(deps: ImageDeps, io: LayerIo, opts: CommitImag
   const parentChain = parent?.chainIds.at(-1) ?? null
   const created = opts.created ?? new Date().toISOString()
   const prepared = opts.layerDir === undefined ? undefined : await packDir(deps, io, opts.layerDir, opts.exclude)
+  try {
+    opts.stillValid?.()
+  } catch (e) {
+    if (prepared) await rm(prepared.work, { recursive: true, force: true })
+    throw e
+  }
   const diffId = prepared?.packed.diffId
   // held from before the layer is stored: a failing pull of the same layer must not take it back
   const held = diffId === undefined ? undefined : claimLayers(deps, [chainIdOf(parentChain, diffId)], [diffId])

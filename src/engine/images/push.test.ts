@@ -1,22 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { gunzipSync } from 'node:zlib'
 import type { IncomingMessage } from 'node:http'
-import { paths as makePaths } from '../../lib/paths.js'
-import { openDb } from '../../state/db.js'
 import type { DistributionRecord } from '../../state/distribution.js'
-import { ImageRepository } from '../../state/images.js'
-import { LayerRepository } from '../../state/layers.js'
-import { BlobStore } from '../../storage/blobs.js'
-import { LayerStore } from '../../storage/layer-store.js'
 import type { Repository } from '../../registry/client.js'
 import type { HttpResponse } from '../../registry/http.js'
-import type { ImageDeps } from './deps.js'
+import { tempImageStore } from '../../../test/helpers/image-store.js'
 import { pushImage, schema2Manifest, type PushMessage, type PushPorts } from './push.js'
 
 const sha = (b: Buffer | string) => 'sha256:' + createHash('sha256').update(b).digest('hex')
@@ -87,13 +78,8 @@ function fakeRegistry() {
 }
 
 async function setup(t: { after: (fn: () => void) => void }) {
-  const dir = mkdtempSync(join(tmpdir(), 'berth-push-unit-'))
-  const paths = makePaths(dir, join(dir, 'exec'))
-  const db = openDb(paths.db)
-  t.after(() => { db.close(); rmSync(dir, { recursive: true, force: true }) })
-  const blobs = new BlobStore(paths.blobs, paths.tmp)
-  const noOps = { mknod: () => 0, mkWhiteout: () => 0, lchown: () => 0, setXattr: () => {} }
-  const deps: ImageDeps = { paths, images: new ImageRepository(db), layers: new LayerRepository(db), blobs, layerStore: new LayerStore(paths.layers, paths.tmp, blobs, noOps) }
+  const { deps } = tempImageStore(t, 'berth-push-unit-')
+  const { blobs } = deps
   // an image whose two layer tars sit in the blob store (the layer directories are not needed to push)
   const layerA = Buffer.alloc(3000, 'a')
   const layerB = Buffer.alloc(5000, 'b')
@@ -162,6 +148,22 @@ test('mounts the registry cannot do: the last session it opened carries the uplo
   assert.equal(registry.log.filter((l) => l === 'POST app').length, 2, registry.log.join('\n'))
   const m = JSON.parse(registry.manifests.get('app:1')!.toString())
   assert.deepEqual(gunzipSync(registry.blobs('app').get(m.layers[0].digest)!), layerA)
+})
+
+test('a layer whose tar is gone: a clear error, no manifest, no session left open; not needed when the registry has it', async (t) => {
+  const { deps, diffIds, known, registry, push } = await setup(t)
+  const a = diffIds[0]!.slice(7, 19)
+  await deps.blobs.remove(diffIds[0]!)
+  await assert.rejects(push(`${R}/app:1`), { message: `push layer ${a}: its tar ${diffIds[0]} is missing from the blob store` })
+  assert.equal(registry.manifests.size, 0)
+  assert.equal(registry.log.filter((l) => l === 'POST app').length, 1, 'only the other layer opened a session')
+  // once the registry holds the layer, pushing needs no tar
+  const held = Buffer.from('the gzip blob the registry holds')
+  registry.blobs('app').set(sha(held), held)
+  known.push({ diffId: diffIds[0]!, digest: sha(held), mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: held.length, registry: R, repository: 'app' })
+  const lines = await push(`${R}/app:1`)
+  assert.ok(lines.includes(`${a}: Layer already exists`), lines.join('\n'))
+  assert.equal(registry.manifests.size, 1)
 })
 
 test('Docker\'s errors for what cannot be pushed', async (t) => {

@@ -4,9 +4,10 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { chownSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs'
+import { chownSync, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BERTH, startDaemon, type RunResult, type TestDaemon } from '../../helpers/daemon.js'
+import { getXattr, setXattr } from '../../../src/sys/ffi.js'
 
 let d: TestDaemon
 let work: string
@@ -157,6 +158,56 @@ for (const c of ['docker', 'berth'] as const) {
 test('a copy into the running container is visible inside it', () => {
   assert.equal(ok(d.berth(['exec', 'cp-run', 'cat', '/etc/berth-cp-escape-docker-cp-run'])).stdout, 'not for the host\n')
   assert.equal(ok(d.berth(['exec', 'cp-run', 'stat', '-c', '%u:%g', '/owned-a-berth'])).stdout.trim(), '4321:8765')
+})
+
+// cap_net_bind_service, permitted + effective (revision 2), and a user attribute: neither is UTF-8
+const CAP = Buffer.from('0100000200040000000000000000000000000000', 'hex')
+const FOO = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x3d, 0x0a])
+
+/** A PAX record as the format defines it: `<len> <key>=<value>\n`, the length counting itself. */
+function paxRecord(key: string, value: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(` ${key}=`), value, Buffer.from('\n')])
+  for (let len = body.length + 1; ; len++) if (String(len).length + body.length === len) return Buffer.concat([Buffer.from(String(len)), body])
+}
+
+/** A CLI with binary stdin from a file and binary stdout to a file. */
+function cliFiles(c: Cli, args: string[], files: { stdin?: string; stdout?: string }): void {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`
+  const redirect = `${files.stdin ? ` < ${quote(files.stdin)}` : ''}${files.stdout ? ` > ${quote(files.stdout)}` : ''}`
+  const r = spawnSync('sh', ['-c', `${c === 'docker' ? 'docker' : BERTH} ${args.map(quote).join(' ')}${redirect}`], { env: d.env, encoding: 'utf8' })
+  assert.equal(r.status, 0, `${c} ${args.join(' ')}: ${r.stderr}`)
+}
+
+const upperOf = (name: string): string => JSON.parse(ok(d.berth(['inspect', name])).stdout)[0].GraphDriver.Data.UpperDir
+
+test('extended attributes: an upload sets them all, a download carries security.capability as Docker’s does', () => {
+  const src = fresh('xattr-src')
+  mkdirSync(src)
+  copyFileSync('/bin/busybox', join(src, 'capped'))
+  setXattr(join(src, 'capped'), 'security.capability', CAP)
+  setXattr(join(src, 'capped'), 'user.foo', FOO)
+  const upload = fresh('xattr-upload.tar')
+  const made = spawnSync('tar', ['--xattrs', '--xattrs-include=*', '-cf', upload, '-C', src, 'capped'], { encoding: 'utf8' })
+  assert.equal(made.status, 0, made.stderr)
+  assert.ok(readFileSync(upload).includes(paxRecord('SCHILY.xattr.security.capability', CAP)), 'GNU tar wrote the record')
+  for (const c of ['docker', 'berth'] as const) {
+    for (const ctr of ['cp-run', 'cp-stop']) {
+      cliFiles(c, ['cp', '-', `${ctr}:/d`], { stdin: upload })
+      const inUpper = join(upperOf(ctr), 'd/capped')
+      assert.deepEqual(getXattr(inUpper, 'security.capability'), CAP, `${c} ${ctr}: capability set on upload`)
+      assert.deepEqual(getXattr(inUpper, 'user.foo'), FOO, `${c} ${ctr}: user attribute set on upload`)
+
+      const download = fresh('xattr-download.tar')
+      cliFiles(c, ['cp', `${ctr}:/d/capped`, '-'], { stdout: download })
+      const sent = readFileSync(download)
+      assert.ok(sent.includes(paxRecord('SCHILY.xattr.security.capability', CAP)), `${c} ${ctr}: the capability goes out byte for byte`)
+      assert.ok(!sent.includes(Buffer.from('SCHILY.xattr.user.foo')), `${c} ${ctr}: only the capability goes out, as Docker's archive`)
+    }
+  }
+  // docker's CLI restores what the daemon sent onto the host file
+  const out = fresh('capped-out')
+  ok(d.docker(['cp', 'cp-run:/d/capped', out]))
+  assert.deepEqual(getXattr(out, 'security.capability'), CAP)
 })
 
 describe('through volumes and binds', () => {
