@@ -61,7 +61,8 @@ export function labelsMap(list: readonly string[]): Record<string, string> {
 export const command: CommandModule<BuildCliOptions> = {
   usage: '[OPTIONS] PATH | URL | -',
   description: 'Build an image from a Dockerfile',
-  flags: [
+  // listed by name, as docker's --help
+  flags: ([
     ...shared,
     { long: 'build-arg', kind: 'list', type: 'list', help: 'Set build-time variables' },
     { long: 'cache-from', kind: 'list', type: 'list', help: 'Images to consider as cache sources' },
@@ -82,7 +83,7 @@ export const command: CommandModule<BuildCliOptions> = {
     { long: 'rm', kind: 'bool', help: 'Remove intermediate containers after a successful build', defaultText: 'true' },
     { long: 'tag', short: 't', kind: 'list', type: 'list', help: "Name and optionally a tag in the 'name:tag' format" },
     { long: 'target', kind: 'value', type: 'string', help: 'Set the target build stage to build.' },
-  ],
+  ] satisfies FlagSpec[]).sort((a, b) => a.long.localeCompare(b.long)),
   args: { min: 1, max: 1 },
   parse: (p) => ({
     context: p.args[0]!,
