@@ -63,9 +63,11 @@ export class LayerStore {
    * layer), in one pass: the uncompressed stream is written to the layer's tar file while it is
    * unpacked. When `expectedDiffId` is given the content must match it; that is known only at
    * the end, so it is checked before adopt: until then the layer lies in a work dir in tmp, and
-   * the unpack never writes outside it.
+   * the unpack never writes outside it. `beforeAdopt` gets the diff ID once the content is known
+   * and checked, before the layer goes in: a caller that cannot name the layer earlier (import)
+   * claims it there, so that a concurrent removal of the same layer leaves it.
    */
-  async create(input: Readable, parentChainId: string | null, expectedDiffId?: string): Promise<CreatedLayer> {
+  async create(input: Readable, parentChainId: string | null, expectedDiffId?: string, beforeAdopt?: (diffId: string) => void): Promise<CreatedLayer> {
     const work = await this.workDir()
     const tarFile = join(work, 'layer.tar')
     let file: WriteStream | undefined
@@ -77,6 +79,7 @@ export class LayerStore {
       if (expectedDiffId && r.diffId !== expectedDiffId) {
         throw new BerthError('invalid', `layer ${expectedDiffId}: content has diff ID ${r.diffId}`)
       }
+      beforeAdopt?.(r.diffId)
     } catch (e) {
       input.destroy()
       // the tar file's descriptor goes before its directory does

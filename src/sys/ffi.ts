@@ -71,20 +71,25 @@ export function setXattr(path: string, name: string, value: Buffer): void {
   check(`setxattr ${name} on ${path}`, c.setxattr(path, name, value, value.length, 0))
 }
 
+// Linux's XATTR_SIZE_MAX: no value is longer, so reading into this buffer never fails with ERANGE
+// (4 KiB did, for values XFS, tmpfs or ext4 with ea_inode hold). One buffer for every call (they
+// are synchronous); each value is copied out of it.
+const valueBuf = Buffer.alloc(65536)
+
 /**
  * Returns undefined when the attribute is absent. `follow` resolves a final symlink: the only way
  * to reach the inode of an O_PATH descriptor through its /proc/self/fd/N path (for a descriptor
  * opened O_NOFOLLOW on a symlink, the link itself).
  */
 export function getXattr(path: string, name: string, follow = false): Buffer | undefined {
-  const buf = Buffer.alloc(4096)
+  const buf = valueBuf
   const n = Number((follow ? c.getxattrFollow : c.getxattr)(path, name, buf, buf.length))
   if (n < 0) {
     const e = koffi.errno()
     if (e === 61 || e === 95) return undefined
     throw new SysError(`getxattr ${name} on ${path}`, e, ERRNO_NAMES[e] ?? `E${e}`)
   }
-  return buf.subarray(0, n)
+  return Buffer.from(buf.subarray(0, n))
 }
 
 /** The names of a path's extended attributes (the link itself for a symlink); [] when unsupported. */

@@ -1,6 +1,8 @@
 // Storing an image: layers first (each unpacked once, keyed by chain ID), then the config blob,
 // then the rows in one transaction (image, layers, tags). On failure, layers this call created
-// (directories, records and uncompressed tars) that nothing else uses are removed again.
+// (directories, records and uncompressed tars) that nothing else uses are removed again. A call
+// claims its layers, their tars and its config blob from its start: removal (rmi, prune) leaves
+// what is claimed.
 import type { Readable } from 'node:stream'
 import { BerthError } from '../../lib/errors.js'
 import { UndoStack } from '../../lib/undo.js'
@@ -54,14 +56,16 @@ export const layerRecord = (made: CreatedLayer, parent: string | null): LayerRec
 })
 
 /**
- * What createImage and commitImage calls in flight stand on, counted per layer repository: chain
- * IDs, and `tar <diff ID>` for the uncompressed tars. A failed call takes back the layers it made
- * only when no stored image and no other call in flight uses them: a concurrent pull, load or
- * commit may have found the layer (or its tar) present and be about to reference it.
+ * What createImage, commitImage and importImage calls in flight stand on, counted per layer
+ * repository: chain IDs, `tar <diff ID>` for the uncompressed tars and `config <image ID>` for
+ * config blobs. A failed call takes back the layers it made only when no stored image and no
+ * other call in flight uses them: a concurrent pull, load or commit may have found the layer (or
+ * its tar) present and be about to reference it.
  */
 const claims = new WeakMap<object, Map<string, number>>()
 
 const tarKey = (diffId: string) => `tar ${diffId}`
+const configKey = (imageId: string) => `config ${imageId}`
 
 export interface Claim {
   /** Whether a call other than this one stands on `key`. */
@@ -70,19 +74,24 @@ export interface Claim {
 }
 
 /**
- * Whether a call in flight stands on layer `chainId`, or with `tar`, on the uncompressed tar
- * `diffId`: removal (rmi, prune) leaves those for a later one.
+ * Whether a call in flight stands on layer `chainId`, with `tar` on the uncompressed tar
+ * `diffId`, with `config` on the config blob of image `imageId`: removal (rmi, prune) leaves
+ * those for a later one.
  */
-export function claimed(deps: ImageDeps, what: { chainId: string } | { tar: string }): boolean {
-  return (claims.get(deps.layers)?.get('chainId' in what ? what.chainId : tarKey(what.tar)) ?? 0) > 0
+export function claimed(deps: ImageDeps, what: { chainId: string } | { tar: string } | { config: string }): boolean {
+  const key = 'chainId' in what ? what.chainId : 'tar' in what ? tarKey(what.tar) : configKey(what.config)
+  return (claims.get(deps.layers)?.get(key) ?? 0) > 0
 }
 
-/** Claims the layers `chains` (with tars `diffIds`) for the caller until release. */
-export function claimLayers(deps: ImageDeps, chains: readonly string[], diffIds: readonly string[]): Claim {
+/**
+ * Claims the layers `chains` (with tars `diffIds`), and the config blob of `imageId` when given,
+ * for the caller until release.
+ */
+export function claimLayers(deps: ImageDeps, chains: readonly string[], diffIds: readonly string[], imageId?: string): Claim {
   let counts = claims.get(deps.layers)
   if (!counts) claims.set(deps.layers, (counts = new Map()))
   const held = counts
-  const keys = [...chains, ...diffIds.map(tarKey)]
+  const keys = [...chains, ...diffIds.map(tarKey), ...(imageId === undefined ? [] : [configKey(imageId)])]
   for (const c of keys) held.set(c, (held.get(c) ?? 0) + 1)
   return {
     othersUse: (c) => (held.get(c) ?? 0) > 1,
@@ -109,6 +118,37 @@ export async function dropLayer(deps: ImageDeps, held: Claim, chainId: string, d
     await deps.layerStore.remove(chainId)
   }
   await deps.layerStore.removeTar(diffId, () => held.othersUse(tarKey(diffId)) || deps.layers.list().some((l) => l.blob?.digest === diffId))
+}
+
+/**
+ * Writes and removals of config blobs, per blob store and image ID, one at a time: a removal
+ * asks whether the blob is wanted and deletes it with no write of the same blob in between, so a
+ * call that found the blob present never has it deleted under it.
+ */
+const configTurns = new WeakMap<object, Map<string, Promise<void>>>()
+
+async function inConfigTurn(deps: ImageDeps, imageId: string, fn: () => Promise<void>): Promise<void> {
+  let turns = configTurns.get(deps.blobs)
+  if (!turns) configTurns.set(deps.blobs, (turns = new Map()))
+  const queue = turns
+  const mine = (queue.get(imageId) ?? Promise.resolve()).then(fn)
+  const tail = mine.catch(() => undefined)
+  queue.set(imageId, tail)
+  try {
+    await mine
+  } finally {
+    if (queue.get(imageId) === tail) queue.delete(imageId)
+  }
+}
+
+/**
+ * Removes the config blob of image `imageId` unless an image record or a call in flight (which
+ * claims it from its start, before it writes the blob) still wants it.
+ */
+export function removeConfig(deps: ImageDeps, imageId: string): Promise<void> {
+  return inConfigTurn(deps, imageId, async () => {
+    if (!claimed(deps, { config: imageId }) && !deps.images.get(imageId)) await deps.blobs.remove(imageId)
+  })
 }
 
 /**
@@ -173,11 +213,11 @@ export async function createImage(deps: ImageDeps, image: NewImage): Promise<Cre
     throw new BerthError('invalid', `image config lists ${diffIds.length} layers but ${image.layers.length} were given`)
   }
   const undo = new UndoStack()
-  const held = claimLayers(deps, chainIds(diffIds), diffIds)
+  const id = sha256(image.configBytes)
+  const held = claimLayers(deps, chainIds(diffIds), diffIds, id)
   try {
     const layers = await ensureLayers(deps, diffIds, image.layers, undo, held)
-    const id = sha256(image.configBytes)
-    await deps.blobs.put(image.configBytes)
+    await inConfigTurn(deps, id, async () => void (await deps.blobs.put(image.configBytes)))
     const existing = deps.images.get(id)
     const record: ImageRecord = {
       id,

@@ -2,12 +2,13 @@
 // daemon/images/image_delete.go). Removing a name only untags while other references remain;
 // removing by ID untags everything when all references are in one repository. Layers no image
 // uses any more (and no pull or load in flight stands on) are deleted (row, then directory, then
-// tar) and reported as `Deleted: <chain ID>`.
+// tar) and reported as `Deleted: <chain ID>`. The config blob goes with the image, unless such a
+// call stands on it.
 import { BerthError } from '../../lib/errors.js'
 import { shortId } from '../../lib/ids.js'
 import { familiarOf, formatReference, nameOf, parseReference, type Reference } from '../../lib/reference.js'
 import type { ImageRecord } from '../../state/records.js'
-import { claimed } from './create.js'
+import { claimed, removeConfig } from './create.js'
 import type { ImageDeps } from './deps.js'
 import { resolveDetailed } from './resolve.js'
 
@@ -114,7 +115,8 @@ async function deleteHelper(deps: ImageDeps, image: ImageRecord, items: DeleteIt
   deps.images.remove(image.id)
   items.push({ Deleted: image.id })
   for (const chainId of await collectLayers(deps, image, held())) items.push({ Deleted: chainId })
-  await deps.blobs.remove(image.id)
+  // a pull of the same image in flight may have just stored its config again
+  await removeConfig(deps, image.id)
   if (!prune || !image.parent) return
   const parent = deps.images.get(image.parent)
   if (parent && deps.images.tagsOf(parent.id).length === 0) await deleteHelper(deps, parent, items, false, true, true, inUse, held)

@@ -9,6 +9,7 @@ import { PassThrough, Readable } from 'node:stream'
 import tar from 'tar-stream'
 import { createImage, type LayerSource } from '../../../src/engine/images/create.js'
 import type { ImageDeps } from '../../../src/engine/images/deps.js'
+import { importImage } from '../../../src/engine/images/import.js'
 import { removeImage } from '../../../src/engine/images/remove.js'
 import { ImageRepository } from '../../../src/state/images.js'
 import { LayerRepository } from '../../../src/state/layers.js'
@@ -48,8 +49,7 @@ const plain = (bytes: Buffer): LayerSource => ({ open: () => new PassThrough().e
 
 const config = (diffIds: string[], tag: string) => Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { tag } }, rootfs: { type: 'layers', diff_ids: diffIds } }))
 
-function depsOf(env: ReturnType<typeof imageEnv>): ImageDeps {
-  const blobs = new BlobStore(env.paths.blobs, env.paths.tmp)
+function depsOf(env: ReturnType<typeof imageEnv>, blobs = new BlobStore(env.paths.blobs, env.paths.tmp)): ImageDeps {
   return {
     paths: env.paths,
     images: new ImageRepository(env.db),
@@ -171,6 +171,119 @@ test('rmi leaves the layers and tars a call in flight stands on; a later rmi tak
     // once Q is gone, nothing stands on d: an rmi takes it
     await removeImage(deps, 'q:1', {}, noUsers)
     assert.equal(deps.layers.get(d), undefined)
+    assert.equal(await deps.layerStore.has(d), false)
+    assert.equal(await deps.blobs.has(d), false)
+  } finally {
+    env.cleanup()
+  }
+})
+
+/** A blob store whose put of `digest` waits, once it has stored the blob, until `release`. */
+function pausingAfterPut(env: ReturnType<typeof imageEnv>, digest: string) {
+  let markStored!: () => void
+  const stored = new Promise<void>((r) => (markStored = r))
+  let release!: () => void
+  const gate = new Promise<void>((r) => (release = r))
+  let armed = false
+  class Blobs extends BlobStore {
+    override async put(data: Buffer): Promise<string> {
+      const d = await super.put(data)
+      if (armed && d === digest) {
+        markStored()
+        await gate
+      }
+      return d
+    }
+  }
+  return { blobs: new Blobs(env.paths.blobs, env.paths.tmp), arm: () => void (armed = true), stored, release }
+}
+
+test('rmi leaves the config blob that a pull of the same image in flight stored again; a later rmi takes it', async () => {
+  const env = imageEnv('images-rmi-config')
+  try {
+    const shared = await layerTar('shared')
+    const d = sha256(shared)
+    const configBytes = config([d], 'p')
+    const id = sha256(configBytes)
+    const paused = pausingAfterPut(env, id)
+    const deps = depsOf(env, paused.blobs)
+    const noUsers = () => undefined
+    await createImage(deps, { configBytes, layers: [plain(shared)], tags: ['docker.io/library/p:1'] })
+
+    // the pull finds the config blob present and is about to record the image when rmi runs
+    paused.arm()
+    const pull = createImage(deps, { configBytes, layers: [{ open: () => assert.fail('the layer is present') }], tags: ['docker.io/library/p:1'] })
+    await paused.stored
+    const rmi = removeImage(deps, 'p:1', {}, noUsers)
+    const early = await Promise.race([rmi.then(() => 'done'), new Promise((r) => setTimeout(r, 200)).then(() => 'waiting')])
+    assert.equal(early, 'waiting', 'rmi waits for the write of the config blob in flight')
+    paused.release()
+    const [, deleted] = await Promise.all([pull, rmi])
+    assert.deepEqual(deleted, [{ Untagged: 'p:1' }, { Deleted: id }])
+    assert.ok(deps.images.get(id), 'the pull recorded the image')
+    assert.equal(deps.images.tagsOf(id).join(), 'docker.io/library/p:1')
+    assert.ok(await deps.blobs.has(id), 'its config blob stays')
+    assert.ok(deps.layers.get(d) && (await deps.layerStore.has(d)) && (await deps.blobs.has(d)), 'and its layer')
+
+    // nothing in flight: rmi takes the config blob with the image
+    await removeImage(deps, 'p:1', {}, noUsers)
+    assert.equal(deps.images.get(id), undefined)
+    assert.equal(await deps.blobs.has(id), false)
+    assert.equal(await deps.blobs.has(d), false)
+  } finally {
+    env.cleanup()
+  }
+})
+
+test('an import stands on its layer from when its content is known: an rmi of an image with the same bottom layer meanwhile leaves it', async () => {
+  const env = imageEnv('images-import-claim')
+  try {
+    const shared = await layerTar('shared')
+    const d = sha256(shared)
+    // the import pauses while the layer store takes in its tar, before the directory is placed
+    let armed = false
+    let markAdopting!: () => void
+    const adopting = new Promise<void>((r) => (markAdopting = r))
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    class Blobs extends BlobStore {
+      override async adopt(file: string, digest: string): Promise<void> {
+        if (armed && digest === d) {
+          markAdopting()
+          await gate
+        }
+        return super.adopt(file, digest)
+      }
+    }
+    let markRemovingTar!: () => void
+    const removingTar = new Promise<void>((r) => (markRemovingTar = r))
+    class Layers extends LayerStore {
+      override removeTar(diffId: string, isWanted: () => boolean): Promise<void> {
+        if (diffId === d) markRemovingTar()
+        return super.removeTar(diffId, isWanted)
+      }
+    }
+    const blobs = new Blobs(env.paths.blobs, env.paths.tmp)
+    const deps = { ...depsOf(env, blobs), layerStore: new Layers(env.paths.layers, env.paths.tmp, blobs, hostImageHost.nodeOps) }
+    await createImage(deps, { configBytes: config([d], 'p'), layers: [plain(shared)], tags: ['docker.io/library/p:1'] })
+
+    armed = true
+    const imported = importImage(deps, new PassThrough().end(shared), { ref: 'i:1' })
+    await adopting
+    // rmi either leaves the claimed layer and ends, or (unclaimed) gets as far as removing its tar
+    const rmi = removeImage(deps, 'p:1', {}, () => undefined)
+    await Promise.race([rmi, removingTar])
+    release()
+    const [id, deleted] = await Promise.all([imported, rmi])
+    assert.ok(!deleted.some((i) => 'Deleted' in i && i.Deleted === d), 'layer d is not reported deleted')
+    assert.deepEqual(deps.images.get(id)?.chainIds, [d])
+    assert.ok(deps.layers.get(d), 'the layer record stays')
+    assert.ok(await deps.layerStore.has(d), 'its directory stays')
+    assert.ok(await deps.blobs.has(d), 'its tar stays')
+    assert.equal(readFileSync(join(deps.layerStore.diffDir(d), 'shared'), 'utf8'), 'shared')
+    assert.deepEqual(readdirSync(env.paths.tmp), [], 'no work directory left')
+
+    await removeImage(deps, 'i:1', {}, () => undefined)
     assert.equal(await deps.layerStore.has(d), false)
     assert.equal(await deps.blobs.has(d), false)
   } finally {
