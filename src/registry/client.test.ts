@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { PassThrough } from 'node:stream'
 import type { IncomingMessage } from 'node:http'
-import { RegistryClient } from './client.js'
+import { nextLink, RegistryClient } from './client.js'
 import { HttpClient, TransportError, type HttpRequest, type HttpResponse } from './http.js'
 import { startUpload, uploadStream } from './upload.js'
 
@@ -96,4 +96,36 @@ test('a HEAD of a blob follows a storage redirect, as Go\'s client does', async 
   })
   assert.equal(await repo.headBlob('sha256:' + 'c'.repeat(64)), 1234)
   assert.deepEqual(seen.at(-1), { method: 'HEAD', url: 'http://storage.test/blob?sig=1', authorization: undefined, tls: false })
+})
+
+test('listTags follows Link rel="next" pages relative to the page that named them; a repeated page is refused', async () => {
+  const pages: Record<string, Answer> = {
+    '/v2/x/app/tags/list': { status: 200, headers: { link: '</v2/x/app/tags/list?last=b&n=2>; rel="next"' }, body: '{"name":"x/app","tags":["a","b"]}' },
+    '/v2/x/app/tags/list?last=b&n=2': { status: 200, headers: { link: '<list?last=d&n=2>; rel="next"' }, body: '{"name":"x/app","tags":["c","d"]}' },
+    '/v2/x/app/tags/list?last=d&n=2': { status: 200, body: '{"name":"x/app","tags":["e"]}' },
+  }
+  const { seen, repo } = fakeRegistry((req): Answer => {
+    if (req.url.pathname === '/v2/') return { status: 401, headers: { 'www-authenticate': 'Basic realm="registry"' } }
+    return pages[req.url.pathname + req.url.search] ?? { status: 404, body: '{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}' }
+  })
+  assert.deepEqual(await repo.listTags(), ['a', 'b', 'c', 'd', 'e'])
+  assert.deepEqual(seen.filter((s) => s.url.includes('/tags/')).map((s) => s.authorization), [BASIC, BASIC, BASIC])
+
+  const looping = fakeRegistry((req): Answer => req.url.pathname === '/v2/'
+    ? { status: 200 }
+    : { status: 200, headers: { link: '</v2/x/app/tags/list>; rel="next"' }, body: '{"tags":["a"]}' })
+  await assert.rejects(looping.repo.listTags(), /read already/)
+
+  const empty = fakeRegistry((req): Answer => req.url.pathname === '/v2/' ? { status: 200 } : { status: 200, body: '{"name":"x/app","tags":null}' })
+  assert.deepEqual(await empty.repo.listTags(), [])
+
+  const unknown = fakeRegistry((req): Answer => req.url.pathname === '/v2/' ? { status: 200 } : { status: 404, body: '{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}' })
+  await assert.rejects(unknown.repo.listTags(), { code: 'NAME_UNKNOWN' })
+})
+
+test('nextLink: the rel="next" entry of a Link header, among others', () => {
+  assert.equal(nextLink('</v2/x/tags/list?n=2&last=b>; rel="next"'), '/v2/x/tags/list?n=2&last=b')
+  assert.equal(nextLink('<https://a/prev>; rel="prev", <https://a/next>; rel=next'), 'https://a/next')
+  assert.equal(nextLink('<https://a/prev>; rel="prev"'), undefined)
+  assert.equal(nextLink(undefined), undefined)
 })

@@ -3,7 +3,7 @@
 // endpoint on its first request (Docker's order: https, then http for insecure registries, by a
 // GET /v2/ that also collects the auth challenge) and authorizes every request (Basic or a cached
 // Bearer token for its scope). Requests answered 401 are retried once with fresh authorization.
-// Pull uses getManifest/openBlob; push uses headBlob/mountBlob/putManifest and upload.ts for blobs.
+// Pull uses getManifest/openBlob (and listTags for --all-tags); push uses headBlob/mountBlob/putManifest and upload.ts for blobs.
 import type { Readable } from 'node:stream'
 import { createHash } from 'node:crypto'
 import { BerthError } from '../lib/errors.js'
@@ -72,6 +72,17 @@ export class RegistryClient {
 // Go's auth transport fails the request itself (a url.Error around ErrNoBasicAuthCredentials), an
 // error of no errdefs class: dockerd answers it with 500.
 const noBasicCredentials = (what: string) => new RegistryError('internal', `${what}: no basic auth credentials`, 'UNAUTHORIZED', 401)
+
+/** The URL of a `Link` header's rel="next" entry (RFC 8288), as registries page tag lists. */
+export function nextLink(header: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(header) ? header.join(', ') : header
+  if (!text) return undefined
+  for (const m of text.matchAll(/<([^>]*)>((?:\s*;\s*[^;,]+)*)/g)) {
+    const params = m[2]!.split(';').map((p) => p.trim())
+    if (params.some((p) => /^rel\s*=\s*"?([^"]*)"?$/i.exec(p)?.[1]!.split(/\s+/).includes('next'))) return m[1]
+  }
+  return undefined
+}
 
 const sha256 = (b: Buffer) => 'sha256:' + createHash('sha256').update(b).digest('hex')
 
@@ -198,6 +209,42 @@ export class Repository {
       throw new BerthError('invalid', `manifest verification failed for digest ${expected}`)
     }
     return { bytes, mediaType: String(res.headers['content-type'] ?? ''), digest }
+  }
+
+  /**
+   * Every tag of the repository (GET …/tags/list), in the registry's order. A registry that pages
+   * its answer names the next page in a `Link: <…>; rel="next"` header, relative to the page it
+   * answers; pages are followed until there is none, as Docker's distribution client does.
+   */
+  async listTags(signal?: AbortSignal): Promise<string[]> {
+    const tags: string[] = []
+    let target = `/v2/${this.access.path}/tags/list`
+    const seen = new Set<string>()
+    for (;;) {
+      const res = await this.request('GET', target, { signal, headers: { Accept: 'application/json' } })
+      if (res.status !== 200) throw await this.fail(res, `GET ${target}`)
+      const url = new URL(target, this.endpoint!.origin).href
+      seen.add(url)
+      const text = (await readBody(res, 4 << 20)).toString('utf8')
+      let page: { tags?: unknown }
+      try {
+        page = JSON.parse(text) as { tags?: unknown }
+      } catch {
+        throw new BerthError('invalid', `GET ${target}: the registry's tag list is not JSON`)
+      }
+      // a repository whose tags were all deleted answers "tags": null
+      if (page.tags !== null && page.tags !== undefined) {
+        if (!Array.isArray(page.tags) || !page.tags.every((t) => typeof t === 'string')) throw new BerthError('invalid', `GET ${target}: the registry's tag list is malformed`)
+        tags.push(...(page.tags as string[]))
+      }
+      const next = nextLink(res.headers.link)
+      if (next === undefined) return tags
+      const nextUrl = URL.canParse(next, url) ? new URL(next, url).href : undefined
+      if (nextUrl === undefined) throw new BerthError('invalid', `GET ${target}: bad Link header ${JSON.stringify(res.headers.link)}`)
+      // a registry that names a page already read would keep us here forever
+      if (seen.has(nextUrl)) throw new BerthError('invalid', `GET ${target}: the registry's next page (${next}) was read already`)
+      target = nextUrl
+    }
   }
 
   /** HEAD a manifest: its digest, type and size, or undefined when the registry does not have it. */

@@ -4,7 +4,7 @@ import type { ApiResult, Route } from '../types.js'
 import { historyJson, imageInspectJson, imageSummaryJson, pruneOptions, pruneReportJson } from '../wire/images.js'
 import { parseFilters } from '../../engine/containers/filters.js'
 import { progressStream, type JsonMessage } from '../json-stream.js'
-import { pullReference } from '../../engine/images/pull.js'
+import { isNameOnly, pullReference } from '../../engine/images/pull.js'
 import { decodeAuthHeader } from '../../registry/auth.js'
 import { formatReference } from '../../lib/reference.js'
 import { BerthError, invalid } from '../../lib/errors.js'
@@ -109,11 +109,15 @@ export function imageRoutes(engine: Engine): Route[] {
       handler: async ({ raw, query, headers }) => {
         const src = query.get('fromSrc')
         if (src === null) {
-          const ref = formatReference(pullReference(query.get('fromImage') ?? '', query.get('tag') || undefined))
+          const parsed = pullReference(query.get('fromImage') ?? '', query.get('tag') || undefined)
+          const ref = formatReference(parsed)
           const authHeader = headers['x-registry-auth']
           const auth = decodeAuthHeader(Array.isArray(authHeader) ? authHeader[0] : authHeader)
           const platform = query.get('platform') || undefined
-          return pullStream((onProgress, signal) => images.pull(ref, { platform, auth, onProgress, signal }))
+          const opts = { platform, auth }
+          // no tag and no digest: every tag of the repository (docker pull -a), as dockerd
+          if (isNameOnly(parsed)) return pullStream((onProgress, signal) => images.pullAllTags(ref, { ...opts, onProgress, signal }))
+          return pullStream((onProgress, signal) => images.pull(ref, { ...opts, onProgress, signal }))
         }
         if (src !== '-') throw new BerthError('not-implemented', 'import from a URL is not supported; pipe the tarball to stdin')
         const repo = query.get('repo')

@@ -125,12 +125,11 @@ export function systemRoutes(engine: Engine, daemon: DaemonInfo): Route[] {
         const containers = engine.containers.list()
         const json: Record<string, unknown> = {}
         if (want('image')) {
-          const images = engine.images.list({ all: true })
-          json.LayersSize = images.reduce((n, s) => n + s.record.size, 0)
-          json.Images = images.map((s) => ({
-            ...imageSummaryJson(s, containers.filter((c) => c.imageId === s.record.id).length, version),
-            SharedSize: 0,
-          }))
+          const usage = engine.images.diskUsage()
+          const uses = new Map<string, number>()
+          for (const c of containers) uses.set(c.imageId, (uses.get(c.imageId) ?? 0) + 1)
+          json.LayersSize = usage.layersSize
+          json.Images = usage.images.map((s) => ({ ...imageSummaryJson(s, uses.get(s.record.id) ?? 0, version), SharedSize: s.sharedSize }))
         }
         if (want('container')) {
           json.Containers = await Promise.all(

@@ -66,3 +66,45 @@ test('verbose with --format: one template over the four lists, IDs untruncated, 
   assert.deepEqual(Object.keys(json), ['Images', 'Containers', 'Volumes', 'BuildCache'])
   assert.deepEqual([json.Volumes[0].Name, json.Volumes[0].Links, json.BuildCache], ['data', '1', []])
 })
+
+// two images on one 2 MB base layer, one in use: LayersSize counts the base once
+const shared: DiskUsage = {
+  LayersSize: 2_500_000,
+  Images: [
+    { ...image('a', 2_300_000, 1), SharedSize: 2_000_000, RepoTags: ['zeta:1', 'alpha:2'] },
+    { ...image('b', 2_200_000, 0), SharedSize: 2_000_000 },
+  ],
+  Containers: [],
+  Volumes: [],
+  BuildCache: [],
+}
+
+test('images in use hold only their unique bytes out of RECLAIMABLE', () => {
+  // used = 2.3 MB - 2 MB shared; docker counts nothing shared as used, so 2.2 MB is reclaimable
+  assert.deepEqual(dfRows(shared)[0], { Active: '1', Reclaimable: '2.2MB (88%)', Size: '2.5MB', TotalCount: '2', Type: 'Images' })
+})
+
+test('verbose: SHARED SIZE and UNIQUE SIZE, one row per image under its first tag', () => {
+  const out = renderDfVerbose(shared, 10_000)
+  const rows = out.split('\n\nContainers')[0]!.split('\n').slice(3)
+  assert.equal(rows.length, 2, out)
+  assert.match(rows[0]!, /^zeta\s+1\s+aaaaaaaaaaaa\s+N\/A\s+2\.3MB\s+2MB\s+300kB\s+1$/)
+  assert.match(rows[1]!, /^imgb\s+latest\s+bbbbbbbbbbbb\s+N\/A\s+2\.2MB\s+2MB\s+200kB\s+0$/)
+  const json = JSON.parse(renderDfVerbose(shared, 10_000, 'json'))
+  assert.deepEqual(json.Images.map((i: Record<string, string>) => [i.Repository, i.Tag, i.Digest, i.SharedSize, i.UniqueSize]), [
+    ['zeta', '1', '', '2MB', '300kB'], ['imgb', 'latest', '', '2MB', '200kB'],
+  ])
+})
+
+test('verbose: a dangling image is <none>; one known only by digest is left out, as docker does', () => {
+  const du2: DiskUsage = {
+    ...shared,
+    Images: [
+      { ...image('c', 5, 0), RepoTags: ['<none>:<none>'], RepoDigests: ['<none>@<none>'] },
+      { ...image('d', 5, 0), RepoTags: ['<none>:<none>'], RepoDigests: [`pinned@sha256:${'d'.repeat(64)}`] },
+    ],
+  }
+  const rows = renderDfVerbose(du2, 10_000).split('\n\nContainers')[0]!.split('\n').slice(3)
+  assert.equal(rows.length, 1)
+  assert.match(rows[0]!, /^<none>\s+<none>\s+cccccccccccc\s/)
+})

@@ -3,7 +3,7 @@
 // space carries a percentage when the total is > 0.
 import type { ContainerSummary, DiskUsage, ImageSummary } from '../../client/types.js'
 import { humanSizeDefault as humanSize } from './human.js'
-import { imageRows } from './image-rows.js'
+import { imageRows, type ImageRow } from './image-rows.js'
 import { renderList, rewriteLabelCalls, type ListSpec } from './list-format.js'
 import { compile } from './template.js'
 import { psRow, psSpec } from './ps-rows.js'
@@ -72,10 +72,24 @@ const VOLUMES_TABLE = 'table {{.Name}}\t{{.Links}}\t{{.Size}}'
 const CACHE_TABLE = 'table {{.ID}}\t{{.CacheType}}\t{{.Size}}\t{{.CreatedSince}}\t{{.LastUsedSince}}\t{{.UsageCount}}\t{{.Shared}}'
 const CACHE_HEADERS = { ID: 'CACHE ID', CacheType: 'CACHE TYPE', Size: 'SIZE', CreatedSince: 'CREATED', LastUsedSince: 'LAST USED', UsageCount: 'USAGE', Shared: 'SHARED' }
 
+/**
+ * docker's -v lists an image once, under its first tag (`<none>` when dangling), with no digest;
+ * it leaves out an image whose first tag does not parse (`<none>:<none>` beside real digests).
+ */
+function dfImageRow(img: ImageSummary, trunc: boolean, now: number): ImageRow[] {
+  const tags = img.RepoTags ?? []
+  const digests = img.RepoDigests ?? []
+  const dangling = (tags.length === 0 && digests.length === 0) ||
+    (tags.length === 1 && tags[0] === '<none>:<none>' && digests.length === 1 && digests[0] === '<none>@<none>')
+  if (!dangling && tags[0] === '<none>:<none>') return []
+  const first = !dangling && tags[0] !== undefined ? [tags[0]] : []
+  return imageRows({ ...img, RepoTags: first, RepoDigests: [] }, { trunc, digests: false, now }).map((r) => ({ ...r, Digest: '' }))
+}
+
 /** The -v sections' rows; IDs are truncated only for the table (docker's `trunc: Format.IsTable()`). */
 function verboseRows(du: DiskUsage, now: number, trunc: boolean) {
   return {
-    Images: (du.Images ?? []).flatMap((img) => imageRows(img, { trunc, digests: false, now })),
+    Images: (du.Images ?? []).flatMap((img) => dfImageRow(img, trunc, now)),
     Containers: (du.Containers ?? []).map((c) => ({ ...psRow(c, { trunc, now }), Size: humanSize(c.SizeRw ?? 0) })),
     Volumes: (du.Volumes ?? []).map(volumeRow),
     BuildCache: [] as object[],

@@ -66,16 +66,22 @@ export async function restartContainer(deps: ContainerDeps, ref: string, opts: {
   deps.events.emit({ type: 'container', action: 'restart', id: c.id, attributes: { name: c.name } })
 }
 
-/** pause and unpause: the freezer, through runc. */
+/**
+ * pause and unpause: the freezer, through runc. The state is checked on the record as it is once
+ * the container's lock is held: an exit, a removal or another pause queued ahead may have changed
+ * it since the ref was resolved.
+ */
 export async function setPaused(deps: ContainerDeps, ref: string, paused: boolean): Promise<void> {
-  const c = deps.store.resolve(ref)
-  await deps.store.locked(c.id, async () => {
+  const { id } = deps.store.resolve(ref)
+  await deps.store.locked(id, async () => {
+    const c = deps.store.get(id)
+    if (!c) throw new BerthError('not-found', `No such container: ${ref}`)
     assertCan(paused ? 'pause' : 'unpause', c)
-    await (paused ? deps.runc.pause(c.id) : deps.runc.resume(c.id))
+    await (paused ? deps.runc.pause(id) : deps.runc.resume(id))
     c.state = { ...c.state, status: paused ? 'paused' : 'running' }
     deps.store.save(c)
+    deps.events.emit({ type: 'container', action: paused ? 'pause' : 'unpause', id, attributes: { name: c.name } })
   })
-  deps.events.emit({ type: 'container', action: paused ? 'pause' : 'unpause', id: c.id, attributes: { name: c.name } })
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseReference } from '../../lib/reference.js'
 import { RegistryError } from '../../registry/errors.js'
-import { pullReference, translatePullError } from './pull.js'
+import { isNameOnly, pullReference, translatePullError } from './pull.js'
 
 const D = 'sha256:' + 'ab'.repeat(32)
 
@@ -11,7 +11,12 @@ test('pullReference: fromImage with the tag parameter as a tag or a digest; no t
   assert.deepEqual(pullReference('127.0.0.1:5000/x/app', D), { domain: '127.0.0.1:5000', path: 'x/app', digest: D })
   assert.deepEqual(pullReference('x/app:1'), { domain: 'docker.io', path: 'x/app', tag: '1' })
   assert.deepEqual(pullReference('x/app:1', '2'), { domain: 'docker.io', path: 'x/app', tag: '2' })
-  assert.throws(() => pullReference('x/app'), (e: Error & { kind?: string }) => e.kind === 'not-implemented')
+  // the repository alone, for --all-tags; old clients sent `name:`
+  assert.deepEqual(pullReference('x/app'), { domain: 'docker.io', path: 'x/app' })
+  assert.deepEqual(pullReference('127.0.0.1:5000/x/app:'), { domain: '127.0.0.1:5000', path: 'x/app' })
+  assert.equal(isNameOnly(pullReference('x/app')), true)
+  assert.equal(isNameOnly(pullReference('x/app', 'latest')), false)
+  assert.equal(isNameOnly(pullReference('x/app', D)), false)
   assert.throws(() => pullReference('X/App', 'latest'), /invalid reference format/)
   assert.throws(() => pullReference('x/app', 'bad tag'), /invalid reference format/)
 })

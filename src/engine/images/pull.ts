@@ -4,11 +4,12 @@
 // which unpacks each layer once and writes the rows last. Nothing is stored before every blob
 // is verified; a failure leaves no image row, no new layer and no temporary file. Progress is
 // reported in Docker's JSON message vocabulary ("Pulling fs layer", "Downloading", …).
+// `docker pull -a` (pullAllTags) does the same for each tag the registry lists, in its order.
 import { createReadStream } from 'node:fs'
 import { pipeline, Readable } from 'node:stream'
 import { BerthError } from '../../lib/errors.js'
 import { progressText, progressThrottle, countProgress, type ProgressDetail } from '../../lib/progress.js'
-import { familiarName, familiarString, formatReference, nameOf, parseReference, withDefaultTag, type Reference } from '../../lib/reference.js'
+import { checkTag, familiarName, familiarString, formatReference, nameOf, parseReference, withDefaultTag, type Reference } from '../../lib/reference.js'
 import type { ImageConfigJson, ImageRecord } from '../../state/records.js'
 import type { DistributionRepository } from '../../state/distribution.js'
 import { chainIds, sha256 } from '../../storage/digest.js'
@@ -71,19 +72,21 @@ export function translatePullError(e: unknown, ref: Reference): unknown {
 
 /**
  * The reference a pull request names: fromImage plus the API's tag parameter (a tag or a
- * digest). With neither, dockerd pulls every tag of the repository (`docker pull -a`): not done.
+ * digest). With neither it is the repository alone, and dockerd pulls every tag of it
+ * (`docker pull -a`, isNameOnly). As dockerd, a trailing `:` of fromImage is dropped: old
+ * clients sent `name:` for --all-tags.
  */
 export function pullReference(fromImage: string, tag?: string): Reference {
-  const ref = parseReference(fromImage)
+  const ref = parseReference(fromImage.endsWith(':') ? fromImage.slice(0, -1) : fromImage)
   if (tag) {
     if (/^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/.test(tag)) return parseReference(`${nameOf(ref)}@${tag}`)
     return parseReference(`${nameOf(ref)}:${tag}`)
   }
-  if (ref.tag === undefined && ref.digest === undefined) {
-    throw new BerthError('not-implemented', 'pulling every tag of a repository (docker pull --all-tags) is not supported; name a tag')
-  }
   return ref
 }
+
+/** A repository alone, without tag or digest: what `docker pull -a` names. */
+export const isNameOnly = (ref: Reference): boolean => ref.tag === undefined && ref.digest === undefined
 
 async function fetchConfig(repo: Repository, d: Descriptor, signal?: AbortSignal): Promise<Buffer> {
   if (d.size > CONFIG_LIMIT) throw new BerthError('invalid', `image config ${d.digest} is too large (${d.size} bytes)`)
@@ -219,11 +222,16 @@ function layerSources(manifest: ImageManifest, downloads: Map<number, Promise<Do
   return { sources, completeAll: () => [...downloads.keys()].forEach(complete) }
 }
 
-export async function pullImage(deps: PullDeps, refText: string, opts: PullOptions = {}): Promise<ImageRecord> {
-  const ref = withDefaultTag(parseReference(refText))
+/** What one tag's pull did: the image, and whether the reference is new here (dockerd's pulledNew). */
+interface PulledTag {
+  record: ImageRecord
+  isNew: boolean
+}
+
+/** Pulls one tag or digest: its progress lines up to "Digest: …", not the final status line. */
+async function pullOne(deps: PullDeps, ref: Reference, opts: PullOptions, emit: Emit): Promise<PulledTag> {
   const wanted = opts.platform ? parsePlatform(opts.platform) : undefined
   const { signal } = opts
-  const emit: Emit = (m) => opts.onProgress?.(m)
   const report = { emit, progress: progressReporter(emit) }
   const repo = deps.registry.repository({ domain: ref.domain, path: ref.path, auth: opts.auth, actions: ['pull'] })
 
@@ -240,25 +248,71 @@ export async function pullImage(deps: PullDeps, refText: string, opts: PullOptio
   const config = parseConfig(configBytes)
   checkImage(ref, wanted, manifest, resolved.digest, config)
   const diffIds = config.rootfs.diff_ids
+  const id = sha256(configBytes)
+  const repoDigest = `${nameOf(ref)}@${resolved.digest}`
+  // dockerd's "newer image": the tag is new or moved here, or (pulled by digest) the digest
+  // reference is; an image already stored under another name counts as new for this one
+  const isNew = ref.digest === undefined ? deps.images.tagged(formatReference(ref)) !== id : !(deps.images.get(id)?.repoDigests.includes(repoDigest) ?? false)
   // an image whose config is stored already is up to date: its layers are not looked at (as dockerd)
-  const missing = deps.images.get(sha256(configBytes)) ? [] : await missingLayers(deps, manifest, chainIds(diffIds), emit)
+  const missing = deps.images.get(id) ? [] : await missingLayers(deps, manifest, chainIds(diffIds), emit)
   const downloads = startDownloads(deps, repo, manifest, missing, report, signal)
   const allSettled = Promise.allSettled(downloads.values()) // also keeps a failure from going unhandled
   try {
     const { sources, completeAll } = layerSources(manifest, downloads, report)
     const tags = ref.digest === undefined ? [formatReference(ref)] : []
-    const { record } = await createImage(deps, { configBytes, layers: sources, tags, repoDigests: [`${nameOf(ref)}@${resolved.digest}`] })
+    const { record } = await createImage(deps, { configBytes, layers: sources, tags, repoDigests: [repoDigest] })
     completeAll()
     const registry = registryHost(ref.domain)
     manifest.layers.forEach((l, i) =>
       deps.distribution.put({ diffId: diffIds[i]!, digest: l.digest, mediaType: l.mediaType, size: l.size, registry, repository: ref.path }))
     emit({ status: `Digest: ${resolved.digest}` })
-    emit({ status: `Status: ${missing.length > 0 ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarString(ref)}` })
-    return record
+    return { record, isNew }
   } catch (e) {
     // createImage took back the layers it made and their uncompressed tars, unless another call uses them
     throw translatePullError(e, ref)
   } finally {
     for (const r of await allSettled) if (r.status === 'fulfilled') await r.value.release()
   }
+}
+
+/** Docker's last line of a pull, naming what was asked for (a tag, a digest or the repository). */
+const statusLine = (ref: Reference, isNew: boolean): PullMessage =>
+  ({ status: `Status: ${isNew ? 'Downloaded newer image' : 'Image is up to date'} for ${familiarString(ref)}` })
+
+/** Pulls one tag or digest (`busybox` is `busybox:latest`). */
+export async function pullImage(deps: PullDeps, refText: string, opts: PullOptions = {}): Promise<ImageRecord> {
+  const ref = withDefaultTag(parseReference(refText))
+  const emit: Emit = (m) => opts.onProgress?.(m)
+  const { record, isNew } = await pullOne(deps, ref, opts, emit)
+  emit(statusLine(ref, isNew))
+  return record
+}
+
+/**
+ * `docker pull -a NAME`: every tag the registry lists for the repository, one after the other in
+ * the registry's order, each with its own progress lines, then one status line for the
+ * repository, as dockerd's pullRepository. The first tag that fails ends the pull; the tags
+ * pulled before it stay. A repository without tags pulls nothing and is "up to date".
+ */
+export async function pullAllTags(deps: PullDeps, name: Reference, opts: PullOptions = {}): Promise<ImageRecord[]> {
+  if (!isNameOnly(name)) throw new BerthError('invalid', `pulling every tag of a repository takes the repository alone, not ${familiarString(name)}`)
+  const emit: Emit = (m) => opts.onProgress?.(m)
+  const repo = deps.registry.repository({ domain: name.domain, path: name.path, auth: opts.auth, actions: ['pull'] })
+  let tags: string[]
+  try {
+    tags = await repo.listTags(opts.signal)
+  } catch (e) {
+    throw translatePullError(e, name)
+  }
+  const records: ImageRecord[] = []
+  let isNew = false
+  for (const tag of tags) {
+    opts.signal?.throwIfAborted()
+    checkTag(tag) // a registry's tag list is not trusted to hold only tags
+    const pulled = await pullOne(deps, { ...name, tag }, opts, emit)
+    records.push(pulled.record)
+    isNew ||= pulled.isNew
+  }
+  emit(statusLine(name, isNew))
+  return records
 }

@@ -166,11 +166,25 @@ test('a layer whose tar is gone: a clear error, no manifest, no session left ope
   assert.equal(registry.manifests.size, 1)
 })
 
-test('Docker\'s errors for what cannot be pushed', async (t) => {
-  const { push } = await setup(t)
+test('Docker\'s errors for what cannot be pushed, in dockerd\'s order', async (t) => {
+  const { deps, id, push } = await setup(t)
+  const D = `sha256:${'a'.repeat(64)}`
   await assert.rejects(push(`${R}/nothing`), { message: `An image does not exist locally with the tag: ${R}/nothing` })
+  // a repository unknown here is "does not exist" whether a digest is named or not
+  await assert.rejects(push(`${R}/nothing@${D}`), { message: `An image does not exist locally with the tag: ${R}/nothing` })
   await assert.rejects(push(`${R}/app`, '9'), { message: `tag does not exist: ${R}/app:9` })
-  await assert.rejects(push(`${R}/app@sha256:${'a'.repeat(64)}`), { message: 'cannot push a digest reference' })
+  await assert.rejects(push(`${R}/app@${D}`), { message: 'cannot push a digest reference' })
+  // a repository known only by a digest (pulled by digest): it exists, but has no tag to push
+  const image = deps.images.get(id)!
+  deps.images.put({ ...image, repoDigests: [`${R}/pinned@${D}`] })
+  await assert.rejects(push(`${R}/pinned`), { message: `no tags to push for ${R}/pinned` })
+  await assert.rejects(push(`${R}/pinned`, '1'), { message: `tag does not exist: ${R}/pinned:1` })
+  await assert.rejects(push(`${R}/pinned@${D}`), { message: 'cannot push a digest reference' })
+  // the repository is named before anything is checked, so the refusal follows that line
+  const seen: PushMessage[] = []
+  const ports: PushPorts = { registry: fakeRegistry(), distribution: { byDiffId: () => [], put: () => undefined }, chunkSize: 1024, concurrency: 1 }
+  await assert.rejects(pushImage(deps, ports, `${R}/pinned@${D}`, { onProgress: (m) => seen.push(m) }), { message: 'cannot push a digest reference' })
+  assert.deepEqual(seen, [{ status: `The push refers to repository [${R}/pinned]` }])
 })
 
 test('schema 2 manifest: Docker\'s media types, field order and three-space indent', () => {

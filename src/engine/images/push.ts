@@ -9,7 +9,7 @@ import { Transform } from 'node:stream'
 import { createGzip } from 'node:zlib'
 import { countProgress, progressText, progressThrottle, type ProgressDetail } from '../../lib/progress.js'
 import { BerthError } from '../../lib/errors.js'
-import { familiarName, nameOf, parseReference, type Reference } from '../../lib/reference.js'
+import { familiarName, familiarString, nameOf, parseReference, type Reference } from '../../lib/reference.js'
 import type { ImageRecord } from '../../state/records.js'
 import type { AuthConfig } from '../../registry/auth.js'
 import type { MountResult, RegistryClient, Repository } from '../../registry/client.js'
@@ -66,13 +66,24 @@ const knownOnRegistry = (ports: PushPorts, diffId: string, target: Reference): D
 /** Other repositories holding the blob (dockerd tries up to 3). */
 const mountCandidates = (known: DistributionRecord[], target: Reference) => known.filter((k) => k.repository !== target.path).slice(0, 3)
 
-/** The tags of `name` to push, with their images; Docker's errors when there are none. */
-function tagsToPush(deps: ImageDeps, name: Reference, tag: string | undefined): Array<{ ref: Reference; image: ImageRecord }> {
-  const prefix = `${nameOf(name)}:`
+/**
+ * The tags of `name` to push, with their images, and Docker's refusals, in dockerd's order: a
+ * repository with no reference at all (tag or digest, as its reference store counts them) does
+ * not exist locally; a digest cannot be pushed; a named tag must exist; and a repository pushed
+ * whole needs at least one tag.
+ */
+function tagsToPush(deps: ImageDeps, name: Reference): Array<{ ref: Reference; image: ImageRecord }> {
+  const repo: Reference = { domain: name.domain, path: name.path }
+  const prefix = `${nameOf(repo)}:`
   const all = deps.images.allTags().filter((t) => t.ref.startsWith(prefix))
-  if (all.length === 0) throw new BerthError('not-found', `An image does not exist locally with the tag: ${familiarName(name)}`)
-  const wanted = tag === undefined ? all : all.filter((t) => t.ref === `${prefix}${tag}`)
-  if (tag !== undefined && wanted.length === 0) throw new BerthError('not-found', `tag does not exist: ${familiarName(name)}:${tag}`)
+  const byDigest = `${nameOf(repo)}@`
+  if (all.length === 0 && !deps.images.list().some((i) => i.repoDigests.some((d) => d.startsWith(byDigest)))) {
+    throw new BerthError('not-found', `An image does not exist locally with the tag: ${familiarName(repo)}`)
+  }
+  if (name.digest !== undefined) throw new BerthError('invalid', 'cannot push a digest reference')
+  const wanted = name.tag === undefined ? all : all.filter((t) => t.ref === `${prefix}${name.tag}`)
+  if (name.tag !== undefined && wanted.length === 0) throw new BerthError('not-found', `tag does not exist: ${familiarString(name)}`)
+  if (wanted.length === 0) throw new BerthError('not-found', `no tags to push for ${familiarName(repo)}`)
   return wanted.map((t) => {
     const image = deps.images.get(t.imageId)
     if (!image) throw new BerthError('internal', `tag ${t.ref} points at a missing image ${t.imageId}`)
@@ -219,14 +230,16 @@ function recordRepoDigest(deps: ImageDeps, imageId: string, repoDigest: string):
   })
 }
 
-/** Pushes `name` (a repository, tag in `o.tag`), all its tags when none is given. */
+/**
+ * Pushes `name` (a repository, tag in `o.tag`), all its tags when none is given. As dockerd, the
+ * first line names the repository before anything is checked, so every refusal is a stream line.
+ */
 export async function pushImage(deps: ImageDeps, ports: PushPorts, name: string, o: PushOptions): Promise<void> {
   const parsed = parseReference(name)
-  if (parsed.digest !== undefined) throw new BerthError('invalid', 'cannot push a digest reference')
-  const tag = o.tag ?? parsed.tag
   const repo: Reference = { domain: parsed.domain, path: parsed.path }
+  const asked: Reference = o.tag !== undefined ? { ...repo, tag: o.tag } : parsed
   o.onProgress?.({ status: `The push refers to repository [${nameOf(repo)}]` })
-  const targets = tagsToPush(deps, repo, tag)
+  const targets = tagsToPush(deps, asked)
   // a bearer token must also cover the repositories blobs may be mounted from
   const sources = targets.flatMap((t) => t.image.diffIds.flatMap((d) => mountCandidates(knownOnRegistry(ports, d, repo), repo).map((k) => k.repository)))
   const http = ports.registry.repository({ domain: repo.domain, path: repo.path, auth: o.auth, actions: ['push', 'pull'], alsoPullFrom: [...new Set(sources)] })

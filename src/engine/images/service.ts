@@ -16,7 +16,7 @@ import { hostImageHost, type ImageHost } from '../../storage/host.js'
 import { LayerStore } from '../../storage/layer-store.js'
 import { BUILTIN_REF, buildBuiltin, layerStream } from './builtin.js'
 import { createImage } from './create.js'
-import { pullImage, type PullMessage, type PullOptions, type PullDeps } from './pull.js'
+import { pullAllTags, pullImage, type PullMessage, type PullOptions, type PullDeps } from './pull.js'
 import { PUSH_CONCURRENCY, pushImage, type PushMessage, type PushOptions } from './push.js'
 import type { AuthConfig } from '../../registry/auth.js'
 import { checkLogin, type LoginResult } from '../../registry/login.js'
@@ -31,6 +31,7 @@ import type { ImageDeps } from './deps.js'
 import { ancestry, imageHistory, type HistoryItem } from './history.js'
 import { checkImport, importImage, type ImportOptions } from './import.js'
 import { listImages, summarize, type Filters, type ImageSummary, type ListOptions } from './list.js'
+import { imageDiskUsage, type ImageDiskUsage } from './disk-usage.js'
 import { load, type ReportProgress } from './load.js'
 import { pruneImages, type PruneOptions, type PruneReport } from './prune.js'
 import { collectOrphanLayers, removeImage, type DeleteItem, type HeldDirs, type InUse, type RemoveOptions } from './remove.js'
@@ -42,6 +43,7 @@ import { ownEvent, removalEvents, tagEvent, transferEvent, type ImagesBefore } f
 export type { CommitImageOptions, CommittedImage }
 export type { PullMessage, PullOptions }
 export type { LoginResult, PushMessage, PushOptions }
+export type { ImageDiskUsage }
 export type { DeleteItem, Filters, HeldDirs, HistoryItem, ImageSummary, ImportOptions, InUse, PruneOptions, PruneReport, RemoveOptions }
 
 export class ImageService {
@@ -87,6 +89,14 @@ export class ImageService {
     return image
   }
 
+  /** `docker pull -a`: every tag of the repository `name`; one pull event for the repository, as dockerd. */
+  async pullAllTags(name: string, opts: PullOptions = {}): Promise<ImageRecord[]> {
+    const ref = parseReference(name)
+    const images = await pullAllTags(this.pullDeps, ref, opts)
+    this.emit(transferEvent('pull', ref))
+    return images
+  }
+
   /** `docker push` (images/push.ts): `name` is a repository; its every tag unless `opts.tag` names one. */
   async push(name: string, opts: PushOptions = {}): Promise<void> {
     const ports = { registry: this.registry, distribution: this.distribution, chunkSize: DEFAULT_CHUNK_SIZE, concurrency: PUSH_CONCURRENCY }
@@ -121,6 +131,11 @@ export class ImageService {
 
   list(opts: ListOptions = {}): ImageSummary[] {
     return listImages(this.deps.images, opts)
+  }
+
+  /** `docker system df`'s images, each with its shared size, and the size of their layers. */
+  diskUsage(): ImageDiskUsage {
+    return imageDiskUsage(this.deps.images, this.deps.layers)
   }
 
   inspect(ref: string): ImageSummary {

@@ -120,7 +120,10 @@ test('an image saved by berth and pushed by skopeo pulls back as the same image'
   const ref = `${reg.host}/x/busybox:1`
   const r = d.docker(['pull', ref])
   assert.equal(r.code, 0, r.stderr)
-  assert.match(r.stdout, /Status: Image is up to date for /) // the same config: the local busybox
+  // the same config as the local busybox: nothing to download, but the tag is new (dockerd's pulledNew)
+  assert.doesNotMatch(r.stdout, /Pulling fs layer/)
+  assert.match(r.stdout, /Status: Downloaded newer image for /)
+  assert.match(d.docker(['pull', ref]).stdout, /Status: Image is up to date for /)
   const local = JSON.parse(d.berth(['image', 'inspect', 'busybox']).stdout)[0]
   const pulled = JSON.parse(d.berth(['image', 'inspect', ref]).stdout)[0]
   assert.equal(pulled.Id, local.Id)

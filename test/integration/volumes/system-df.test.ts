@@ -1,12 +1,17 @@
 // `system df` through both CLIs and GET /system/df: a named volume holding 1 MiB written by a
 // container shows up with one link and its size; the summary counts images, containers and
-// volumes; the body validates against Docker's schema at both ends of the pinned range.
+// volumes; the body validates against Docker's schema at both ends of the pinned range. Then
+// two images committed on busybox: shared layers in SharedSize, LayersSize and RECLAIMABLE.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { startDaemon, type RunResult, type TestDaemon } from '../../helpers/daemon.js'
 import { formatMismatches, validateResponse } from '../../helpers/schema.js'
+import { humanSize as humanSize3, humanSizeDefault as humanSize } from '../../../src/lib/human.js'
 
 let d: TestDaemon
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 const ok = (r: RunResult): string => {
   assert.equal(r.code, 0, r.stderr)
@@ -79,4 +84,78 @@ test('type filter (API 1.42+) keeps only the named sections', async () => {
   assert.equal(r.status, 200, r.text)
   assert.deepEqual(Object.keys(r.body), ['Volumes'])
   assert.equal((await d.api('GET', '/v1.47/system/df?type=bogus')).status, 400)
+})
+
+// Two images committed on busybox share its layer with it and with each other: each one's
+// SharedSize is busybox's size, its UNIQUE SIZE its own layer, and LayersSize counts busybox once.
+// A container of df-one keeps df-one's own layer out of RECLAIMABLE.
+const sizes = { busybox: 0, one: 0, two: 0 }
+const imageSize = async (ref: string) => (await d.api('GET', `/v1.47/images/${ref}/json`)).body.Size as number
+
+test('two images committed on busybox', async () => {
+  for (const [name, kib] of [['one', 300], ['two', 200]] as const) {
+    ok(d.berth(['run', '--name', `df-mk-${name}`, 'busybox', 'dd', 'if=/dev/zero', `of=/${name}`, 'bs=1024', `count=${kib}`]))
+    ok(d.berth(['commit', `df-mk-${name}`, `df-${name}:latest`]))
+    ok(d.berth(['rm', `df-mk-${name}`]))
+  }
+  ok(d.berth(['create', '--name', 'df-user', 'df-one']))
+  for (const k of ['busybox', 'one', 'two'] as const) sizes[k] = await imageSize(k === 'busybox' ? k : `df-${k}`)
+  assert.ok(sizes.one - sizes.busybox >= 300 * 1024 && sizes.two - sizes.busybox >= 200 * 1024, JSON.stringify(sizes))
+})
+
+test('GET /system/df: SharedSize per image and the layers counted once', async () => {
+  const r = await d.api('GET', '/v1.47/system/df?type=image')
+  assert.equal(r.status, 200, r.text)
+  const bad = validateResponse('GET', '/system/df', 200, r.body, '1.47')
+  assert.deepEqual(bad, [], formatMismatches(bad))
+  const rows = (r.body.Images as Array<{ RepoTags: string[]; Size: number; SharedSize: number; Containers: number }>)
+    .map((i) => [i.RepoTags[0], i.Size, i.SharedSize, i.Containers])
+  assert.deepEqual(rows, [
+    ['df-two:latest', sizes.two, sizes.busybox, 0],
+    ['df-one:latest', sizes.one, sizes.busybox, 1],
+    ['busybox:latest', sizes.busybox, sizes.busybox, 1],
+  ])
+  assert.equal(r.body.LayersSize, sizes.one + sizes.two - sizes.busybox)
+})
+
+for (const cli of ['docker', 'berth'] as const) {
+  test(`${cli} system df: shared layers in SIZE, RECLAIMABLE and -v`, () => {
+    const total = sizes.one + sizes.two - sizes.busybox
+    const reclaim = total - (sizes.one - sizes.busybox)
+    const images = ok(d[cli](['system', 'df', '--format', '{{if eq .Type "Images"}}{{.TotalCount}} {{.Active}} {{.Size}} {{.Reclaimable}}{{end}}'])).trim()
+    assert.equal(images, `3 2 ${humanSize(total)} ${humanSize(reclaim)} (${Math.trunc((reclaim * 100) / total)}%)`)
+    const v = ok(d[cli](['system', 'df', '-v', '--format', '{{range .Images}}{{.Repository}} {{.Size}} {{.SharedSize}} {{.UniqueSize}} {{.Containers}}\n{{end}}']))
+    const row = (repo: string, size: number, containers: number) =>
+      `${repo} ${humanSize3(size)} ${humanSize(sizes.busybox)} ${humanSize(size - sizes.busybox)} ${containers}`
+    assert.equal(v, [row('df-two', sizes.two, 0), row('df-one', sizes.one, 1), row('busybox', sizes.busybox, 1), ''].join('\n'))
+    const table = ok(d[cli](['system', 'df', '-v'])).split('\n\nContainers space usage:')[0]!
+    assert.match(table, /REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\s+SHARED SIZE\s+UNIQUE SIZE\s+CONTAINERS\n/)
+    assert.match(table, new RegExp(`\\ndf-one\\s+latest\\s+[0-9a-f]{12}\\s+.+ ago\\s+${esc(humanSize3(sizes.one))}\\s+${esc(humanSize(sizes.busybox))}\\s+${esc(humanSize(sizes.one - sizes.busybox))}\\s+1\\n`))
+  })
+}
+
+test('both CLIs print the same system df and -v images section', () => {
+  const imagesOf = (out: string) => out.split('\n\nContainers space usage:')[0]
+  assert.equal(ok(d.berth(['system', 'df'])), ok(d.docker(['system', 'df'])))
+  assert.equal(imagesOf(ok(d.berth(['system', 'df', '-v']))), imagesOf(ok(d.docker(['system', 'df', '-v']))))
+})
+
+test('a build: its untagged parent step is not listed, yet the layers it holds count as shared', async () => {
+  const ctx = join(d.dir, 'df-build')
+  mkdirSync(ctx)
+  writeFileSync(join(ctx, 'Dockerfile'), 'FROM busybox\nRUN dd if=/dev/zero of=/a bs=1024 count=100\nRUN dd if=/dev/zero of=/b bs=1024 count=50\n')
+  ok(d.berth(['build', '-q', '-t', 'df-built', ctx]))
+  const built = (await d.api('GET', '/v1.47/images/df-built/json')).body as { Id: string; Parent: string; Size: number }
+  const parent = (await d.api('GET', `/v1.47/images/${built.Parent}/json`)).body as { Id: string; RepoTags: string[]; Size: number }
+  assert.deepEqual(parent.RepoTags, [])
+  const r = await d.api('GET', '/v1.47/system/df?type=image')
+  const ids = (r.body.Images as Array<{ Id: string }>).map((i) => i.Id)
+  assert.ok(ids.includes(built.Id) && !ids.includes(parent.Id), JSON.stringify(ids))
+  assert.equal(ids.length, 4)
+  const row = (r.body.Images as Array<{ Id: string; SharedSize: number }>).find((i) => i.Id === built.Id)!
+  assert.equal(row.SharedSize, parent.Size)
+  assert.equal(r.body.LayersSize, sizes.one + sizes.two - sizes.busybox + built.Size - sizes.busybox)
+  for (const cli of ['docker', 'berth'] as const) {
+    assert.equal(ok(d[cli](['system', 'df', '--format', '{{if eq .Type "Images"}}{{.TotalCount}}{{end}}'])).trim(), '4')
+  }
 })
