@@ -9,7 +9,7 @@ import { Runc } from '../runtime/runc.js'
 import { ExitWatcher } from '../runtime/exits.js'
 import { boundingCaps, hardLimits, kernelRelease, loadDefaultSeccomp } from '../runtime/spec/host.js'
 import { ImageService } from './images/service.js'
-import { removeStaleBuildDirs } from '../build/reconcile.js'
+import { clearTmp } from './tmp-reconcile.js'
 import { DEFAULT_CERTS_DIR } from '../registry/endpoint.js'
 import { EventBus } from './events.js'
 import { ContainerStore } from './containers/store.js'
@@ -74,8 +74,8 @@ export class Engine {
       await mkdir(dir, { recursive: true, mode: 0o711 })
     // Exec instances live in memory only, so their dirs from a previous daemon serve nothing.
     await rm(paths.execs, { recursive: true, force: true })
-    // A build the previous daemon did not finish may have left its writable layer mounted, its context and downloads.
-    await removeStaleBuildDirs(paths.tmp)
+    // What the previous daemon had in flight (downloads, layers being made, builds) serves nothing now.
+    await clearTmp(paths.tmp)
     for (const dir of [paths.execRoot, paths.runcRoot, paths.run, paths.execs, paths.exits, paths.sockets, paths.netns])
       await mkdir(dir, { recursive: true, mode: 0o700 })
 
@@ -138,6 +138,7 @@ export class Engine {
     const exits = new ExitWatcher(paths.exits)
     const engine = new Engine(paths, db, events, images, containers, networks, volumes, exits, new Date())
     await reconcile(containers.deps, (id, code) => containers.onExit(id, code))
+    await images.reconcile(() => new Set(store.all().flatMap((c) => c.lowerDirs)))
     await networks.reconcile()
     exits.on('exit', (id, code) => {
       containers

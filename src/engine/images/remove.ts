@@ -4,6 +4,8 @@
 // uses any more (and no pull or load in flight stands on) are deleted (row, then directory, then
 // tar) and reported as `Deleted: <chain ID>`. The config blob goes with the image, unless such a
 // call stands on it.
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { BerthError } from '../../lib/errors.js'
 import { shortId } from '../../lib/ids.js'
 import { familiarOf, formatReference, nameOf, parseReference, type Reference } from '../../lib/reference.js'
@@ -163,4 +165,12 @@ async function removeUnusedLayers(deps: ImageDeps, chainIds: string[], heldDirs:
     removed.push(chainId)
   }
   return removed
+}
+
+/** Layer directories with no layer row (placed by a call the daemon died in): removed. */
+export async function removeUnrecordedLayers(deps: ImageDeps): Promise<void> {
+  const recorded = new Set(deps.layers.list().map((l) => deps.layerStore.dir(l.chainId)))
+  for (const name of await readdir(deps.paths.layers).catch(() => [] as string[])) {
+    if (!recorded.has(join(deps.paths.layers, name))) await deps.layerStore.remove(`sha256:${name}`)
+  }
 }

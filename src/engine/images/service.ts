@@ -34,7 +34,7 @@ import { listImages, summarize, type Filters, type ImageSummary, type ListOption
 import { imageDiskUsage, type ImageDiskUsage } from './disk-usage.js'
 import { load, type ReportProgress } from './load.js'
 import { pruneImages, type PruneOptions, type PruneReport } from './prune.js'
-import { collectOrphanLayers, removeImage, type DeleteItem, type HeldDirs, type InUse, type RemoveOptions } from './remove.js'
+import { collectOrphanLayers, removeImage, removeUnrecordedLayers, type DeleteItem, type HeldDirs, type InUse, type RemoveOptions } from './remove.js'
 import { resolveImage } from './resolve.js'
 import { saveImages } from './save.js'
 import type { EngineEvent } from '../events.js'
@@ -180,6 +180,16 @@ export class ImageService {
   /** Removes the layers of images that are gone, once no container in `held` mounts them. */
   collectOrphans(held: HeldDirs): Promise<void> {
     return collectOrphanLayers(this.deps, held())
+  }
+
+  /**
+   * Startup reconcile, while no call is in flight: a daemon that died mid-pull, load or commit
+   * may have placed a layer directory without its row, or a layer row without its image. Both go
+   * unless a container mounts them.
+   */
+  async reconcile(held: HeldDirs): Promise<void> {
+    await removeUnrecordedLayers(this.deps)
+    await collectOrphanLayers(this.deps, held())
   }
 
   /** `docker image prune`: dangling (or unused) images, skipping any a container uses. */
