@@ -31,7 +31,8 @@ export function imageRoutes(engine: Engine): Route[] {
         const filters = parseFilters(query.get('filters'))
         const until = (filters.until ?? []).map((v) => untilMs(v, Date.now()))
         const list = images.list({ all: boolParam(query, 'all'), filters, until })
-        return { json: list.map((s) => imageSummaryJson(s, usersOf(s.record.id).length, version)) }
+        const shared = boolParam(query, 'shared-size') ? images.sharedSizes(list.map((s) => s.record)) : undefined
+        return { json: list.map((s) => imageSummaryJson(s, usersOf(s.record.id).length, version, shared?.get(s.record.id))) }
       },
     },
     {

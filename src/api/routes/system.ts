@@ -129,7 +129,7 @@ export function systemRoutes(engine: Engine, daemon: DaemonInfo): Route[] {
           const uses = new Map<string, number>()
           for (const c of containers) uses.set(c.imageId, (uses.get(c.imageId) ?? 0) + 1)
           json.LayersSize = usage.layersSize
-          json.Images = usage.images.map((s) => ({ ...imageSummaryJson(s, uses.get(s.record.id) ?? 0, version), SharedSize: s.sharedSize }))
+          json.Images = usage.images.map((s) => imageSummaryJson(s, uses.get(s.record.id) ?? 0, version, s.sharedSize))
         }
         if (want('container')) {
           json.Containers = await Promise.all(

@@ -67,8 +67,11 @@ function graphDriverData(layerDirs: readonly string[]): Record<string, string> {
   }
 }
 
-/** VirtualSize: required up to API 1.43, gone from 1.44 on (moby omits it). */
-export function imageSummaryJson(s: ImageSummary, containers: number, version: string) {
+/**
+ * VirtualSize: required up to API 1.43, gone from 1.44 on (moby omits it). SharedSize is -1
+ * unless the caller measured it (shared-size=1).
+ */
+export function imageSummaryJson(s: ImageSummary, containers: number, version: string, sharedSize = -1) {
   const r = s.record
   return {
     Id: r.id,
@@ -77,7 +80,7 @@ export function imageSummaryJson(s: ImageSummary, containers: number, version: s
     RepoDigests: s.repoDigests.length > 0 ? s.repoDigests.map(familiarOf) : s.repoTags.length > 0 ? [] : ['<none>@<none>'],
     Created: Math.floor(Date.parse(r.config.created ?? r.created) / 1000),
     Size: r.size,
-    SharedSize: -1,
+    SharedSize: sharedSize,
     ...(atLeast(version, '1.44') ? {} : { VirtualSize: r.size }),
     Labels: r.config.config?.Labels ?? {},
     Containers: containers,

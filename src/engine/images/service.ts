@@ -31,7 +31,7 @@ import type { ImageDeps } from './deps.js'
 import { ancestry, imageHistory, type HistoryItem } from './history.js'
 import { checkImport, importImage, type ImportOptions } from './import.js'
 import { listImages, summarize, type Filters, type ImageSummary, type ListOptions } from './list.js'
-import { imageDiskUsage, type ImageDiskUsage } from './disk-usage.js'
+import { imageDiskUsage, measureLayers, type ImageDiskUsage } from './disk-usage.js'
 import { load, type ReportProgress } from './load.js'
 import { pruneImages, type PruneOptions, type PruneReport } from './prune.js'
 import { collectOrphanLayers, removeImage, removeUnrecordedLayers, type DeleteItem, type HeldDirs, type InUse, type RemoveOptions } from './remove.js'
@@ -131,6 +131,11 @@ export class ImageService {
 
   list(opts: ListOptions = {}): ImageSummary[] {
     return listImages(this.deps.images, opts)
+  }
+
+  /** Image ID → bytes of its layers other images also have, for `listed` (GET /images/json?shared-size=1). */
+  sharedSizes(listed: readonly ImageRecord[]): Map<string, number> {
+    return measureLayers(listed, this.deps.images.list(), this.deps.layers.list()).sharedSize
   }
 
   /** `docker system df`'s images, each with its shared size, and the size of their layers. */

@@ -118,6 +118,18 @@ test('GET /system/df: SharedSize per image and the layers counted once', async (
   assert.equal(r.body.LayersSize, sizes.one + sizes.two - sizes.busybox)
 })
 
+test('GET /images/json?shared-size=1: the same SharedSize as system df; -1 without it', async () => {
+  const sharedOf = async (query: string) => {
+    const r = await d.api('GET', `/v1.47/images/json${query}`)
+    assert.equal(r.status, 200, r.text)
+    const bad = validateResponse('GET', '/images/json', 200, r.body, '1.47')
+    assert.deepEqual(bad, [], formatMismatches(bad))
+    return Object.fromEntries((r.body as Array<{ RepoTags: string[]; SharedSize: number }>).map((i) => [i.RepoTags[0], i.SharedSize]))
+  }
+  assert.deepEqual(await sharedOf('?shared-size=1'), { 'df-two:latest': sizes.busybox, 'df-one:latest': sizes.busybox, 'busybox:latest': sizes.busybox })
+  assert.deepEqual(Object.values(await sharedOf('')), [-1, -1, -1])
+})
+
 for (const cli of ['docker', 'berth'] as const) {
   test(`${cli} system df: shared layers in SIZE, RECLAIMABLE and -v`, () => {
     const total = sizes.one + sizes.two - sizes.busybox
