@@ -65,7 +65,9 @@ test('exec -t: TTY with initial size, output on stdout', async () => {
 })
 
 test('exec -it: stdin through the attach socket, resize', async () => {
-  const h = await startExec(await execReq(['sh', '-c', 'read x; stty size; echo "got:$x"'], { terminal: true, stdin: true }))
+  // conmon applies a resize from its ctl fifo and stdin from the attach socket in whichever order
+  // its loop takes them: the shell waits (up to ~5 s) for the size rather than racing the two
+  const h = await startExec(await execReq(['sh', '-c', 'read x; i=0; until [ "$(stty size)" = "40 120" ] || [ $i -ge 100 ]; do sleep 0.05; i=$((i+1)); done; stty size; echo "got:$x"'], { terminal: true, stdin: true }))
   const c = collector()
   h.attach!.on('data', c.onData)
   await h.resize(40, 120)
