@@ -15,8 +15,6 @@ import { unpack } from '../storage/unpack.js'
 import { ignoreMatcher, readDockerignore, type IgnoreMatcher } from '../lib/dockerignore.js'
 import { walk } from '../lib/tree-walk.js'
 
-/** Name prefix of unpacked contexts under the tmp dir (reconcile.ts removes stale ones). */
-export const CONTEXT_DIR_PREFIX = 'build-context-'
 export const DEFAULT_DOCKERFILE = 'Dockerfile'
 /** Largest context accepted by default (uncompressed tar bytes). */
 export const DEFAULT_MAX_CONTEXT_BYTES = 8 * 1024 ** 3
@@ -114,7 +112,7 @@ export async function receiveContext(body: Readable, opts: ContextOptions): Prom
   }
   const name = dockerfileParam(opts.dockerfile)
   await mkdir(opts.tmpDir, { recursive: true })
-  const dir = await mkdtemp(posix.join(opts.tmpDir, CONTEXT_DIR_PREFIX))
+  const dir = await mkdtemp(posix.join(opts.tmpDir, 'build-context-'))
   const cleanup = () => rm(dir, { recursive: true, force: true })
   try {
     const limited = new SizeLimit(opts.maxBytes ?? DEFAULT_MAX_CONTEXT_BYTES)

@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, statSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { download, downloadName, lastModified } from './download.js'
@@ -70,6 +71,83 @@ test('download: 0600, Last-Modified, Docker messages for 404 and a refused conne
     assert.deepEqual(readdirSync(tmp), [])
   } finally {
     server.close()
+    rmSync(tmp, { recursive: true, force: true })
+  }
+})
+
+test('download: a redirect to an unparsable Location rejects the call and leaves nothing behind', async () => {
+  const tmp = mkdtempSync('/tmp/berth-download-test-')
+  const server = createServer((_req, res) => {
+    res.writeHead(302, { Location: 'http://[::1' })
+    res.end()
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/r`
+  try {
+    // thrown inside the response callback, the URL error would be uncaught and end berthd
+    await assert.rejects(download(url, tmp), { message: /^Get "http:\/\/127\.0\.0\.1:\d+\/r": / })
+    assert.deepEqual(readdirSync(tmp), [])
+  } finally {
+    server.close()
+    server.closeAllConnections()
+    rmSync(tmp, { recursive: true, force: true })
+  }
+})
+
+test('download: when its directory cannot be made, the answer is dropped and its connection closed', async () => {
+  const tmp = mkdtempSync('/tmp/berth-download-test-')
+  let closed!: () => void
+  const gone = new Promise<void>((r) => (closed = r))
+  const server = createServer((req, res) => {
+    req.socket.on('close', () => closed())
+    // headers and a first piece, then nothing: only the client can end this connection
+    res.writeHead(200, { 'Content-Length': '1000000' })
+    res.write('x')
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/f`
+  try {
+    writeFileSync(join(tmp, 'file'), '')
+    await assert.rejects(download(url, join(tmp, 'file', 'sub')))
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<string>((r) => (timer = setTimeout(() => r('still open'), 2000)))
+    assert.equal(await Promise.race([gone.then(() => 'closed'), late]), 'closed')
+    clearTimeout(timer)
+  } finally {
+    server.close()
+    server.closeAllConnections()
+    rmSync(tmp, { recursive: true, force: true })
+  }
+})
+
+test('download: an error answer without end fails with the start of its body, its connection closed', async () => {
+  const tmp = mkdtempSync('/tmp/berth-download-test-')
+  let closed!: () => void
+  const gone = new Promise<void>((r) => (closed = r))
+  const server = createServer((req, res) => {
+    req.socket.on('close', () => closed())
+    res.writeHead(500)
+    const line = Buffer.alloc(16 << 10, 'e')
+    const more = () => {
+      while (!res.destroyed && res.write(line));
+    }
+    res.on('drain', more)
+    more()
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/boom`
+  try {
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<string>((r) => (timer = setTimeout(() => r('still reading'), 5000)))
+    const failed = download(url, tmp).then(() => 'downloaded', (e: Error) => e.message)
+    const message = await Promise.race([failed, late])
+    clearTimeout(timer)
+    assert.equal(message, `failed to GET ${url} with status 500 Internal Server Error: ${'e'.repeat(64 << 10)}`)
+    await gone
+    assert.deepEqual(readdirSync(tmp), [])
+  } finally {
+    server.close()
+    server.closeAllConnections()
     rmSync(tmp, { recursive: true, force: true })
   }
 })

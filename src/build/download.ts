@@ -12,9 +12,6 @@ import { pipeline } from 'node:stream/promises'
 import { BerthError } from '../lib/errors.js'
 import { countProgress, progressText, progressThrottle } from '../lib/progress.js'
 
-/** Name prefix of download dirs under the tmp dir (reconcile.ts removes stale ones). */
-export const DOWNLOAD_DIR_PREFIX = 'build-download-'
-
 /** The name an unnamed download gets on disk (dockerd's unnamedFilename). */
 export const UNNAMED = '__unnamed__'
 
@@ -102,7 +99,14 @@ function get(url: URL, signal: AbortSignal | undefined, hops = 0): Promise<Answe
       if ([301, 302, 303, 307, 308].includes(status) && location) {
         res.resume()
         if (hops >= 10) return reject(new Error('stopped after 10 redirects'))
-        return resolve(get(new URL(location, url), signal, hops + 1))
+        // a throw here would escape the promise: it runs in the request's event handler
+        let next: URL
+        try {
+          next = new URL(location, url)
+        } catch (e) {
+          return reject(e)
+        }
+        return resolve(get(next, signal, hops + 1))
       }
       resolve({ status, statusText: res.statusMessage ?? '', headers: res.headers, body: res })
     })
@@ -110,10 +114,19 @@ function get(url: URL, signal: AbortSignal | undefined, hops = 0): Promise<Answe
   })
 }
 
+/** Most of an error answer's body that goes into the message. */
+const ERROR_BODY_LIMIT = 64 << 10
+
+/** An error answer's body, cut at `ERROR_BODY_LIMIT`: a server could send one without end. */
 async function readText(body: Readable): Promise<string> {
-  let text = ''
-  for await (const chunk of body) text += (chunk as Buffer).toString('utf8')
-  return text
+  const chunks: Buffer[] = []
+  let n = 0
+  for await (const chunk of body) {
+    chunks.push(chunk as Buffer)
+    n += (chunk as Buffer).length
+    if (n >= ERROR_BODY_LIMIT) break // leaving the loop destroys the body, closing its socket
+  }
+  return Buffer.concat(chunks).subarray(0, ERROR_BODY_LIMIT).toString('utf8')
 }
 
 /** A JSON message of the build stream (dockerd's `Downloading` progress lines). */
@@ -146,8 +159,15 @@ export async function download(url: string, tmpDir: string, signal?: AbortSignal
     throw new BerthError('invalid', `failed to GET ${url} with status ${res.status} ${res.statusText}: ${body}`)
   }
   const name = downloadName(decodedPath(parsed), header(res.headers, 'content-disposition'))
-  await mkdir(tmpDir, { recursive: true })
-  const dir = await mkdtemp(posix.join(tmpDir, DOWNLOAD_DIR_PREFIX))
+  let dir: string
+  try {
+    await mkdir(tmpDir, { recursive: true })
+    dir = await mkdtemp(posix.join(tmpDir, 'build-download-'))
+  } catch (e) {
+    // unread, the answer would hold its socket open until the server gives up
+    res.body.destroy()
+    throw e
+  }
   const release = () => rm(dir, { recursive: true, force: true })
   try {
     const path = posix.join(dir, name || UNNAMED)

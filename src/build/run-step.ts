@@ -48,11 +48,6 @@ export interface StepHostOptions {
   ulimits: Ulimit[]
 }
 
-export const DEFAULT_STEP_HOST: StepHostOptions = {
-  networkMode: 'default', extraHosts: [], shmSize: 0, memory: 0, memorySwap: 0, cpuShares: 0,
-  cpuPeriod: 0, cpuQuota: 0, cpusetCpus: '', cpusetMems: '', ulimits: [],
-}
-
 export type StepContainers = Pick<ContainerService, 'create' | 'start' | 'wait' | 'logs' | 'remove'>
 
 /** Docker's container Config for a build step (moby copyRunConfig + withCmd/withEnv/…). */
@@ -79,7 +74,7 @@ function stepConfig(o: StepContainerOptions): DockerConfig {
   }
 }
 
-export function stepHostConfig(h: StepHostOptions): DockerHostConfig {
+function stepHostConfig(h: StepHostOptions): DockerHostConfig {
   return {
     NetworkMode: h.networkMode === 'default' ? 'bridge' : h.networkMode,
     PidMode: '', IpcMode: '', UTSMode: '', UsernsMode: '', CgroupnsMode: '',

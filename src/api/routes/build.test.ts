@@ -23,6 +23,12 @@ test('squash is refused as by a daemon without experimental mode', async () => {
 
 test('bad step-container options are a 400 before the body is read', async () => {
   await assert.rejects(post('ulimits=nope'), { kind: 'invalid', message: 'invalid ulimits parameter: nope' })
+  await assert.rejects(post('ulimits=[null]'), { kind: 'invalid', message: 'invalid ulimits parameter: [null]' })
+  // each entry as a container create's HostConfig.Ulimits: refused here, not when a RUN step starts
+  await assert.rejects(post('ulimits=' + encodeURIComponent('[{"Name":"nofile","Soft":"1024","Hard":2048}]')), {
+    kind: 'invalid', message: 'json: cannot unmarshal string into Go struct field Ulimit.Soft of type int64',
+  })
+  await assert.rejects(post('ulimits=[7]'), { kind: 'invalid', message: 'json: cannot unmarshal number into Go value of type units.Ulimit' })
   await assert.rejects(post('memory=lots'), { kind: 'invalid', message: 'invalid value for memory: lots' })
   await assert.rejects(post('t=UPPER'), { kind: 'invalid' })
 })

@@ -4,6 +4,7 @@
 import type { Engine } from '../../engine/engine.js'
 import type { Route } from '../types.js'
 import { jsonLine, progressStream, type ProgressWriter } from '../json-stream.js'
+import { asObject, checkFields } from '../wire/decode.js'
 import { boolParam, intParam } from '../wire/query.js'
 import { BerthError, invalid } from '../../lib/errors.js'
 import { formatReference, normalizeReference } from '../../lib/reference.js'
@@ -42,13 +43,16 @@ function buildTags(q: URLSearchParams): string[] {
 function ulimits(q: URLSearchParams): Ulimit[] {
   const raw = q.get('ulimits')
   if (!raw || raw === 'null') return []
+  let v: unknown
   try {
-    const v = JSON.parse(raw) as unknown
-    if (Array.isArray(v)) return v as Ulimit[]
+    v = JSON.parse(raw)
   } catch {
-    // fall through
+    // reported below
   }
-  throw invalid(`invalid ulimits parameter: ${raw}`)
+  if (!Array.isArray(v) || v.includes(null)) throw invalid(`invalid ulimits parameter: ${raw}`)
+  // checked as a container create's HostConfig.Ulimits, so a bad entry is a 400 here, not a step's failure
+  for (const u of v) checkFields(asObject(u, 'units.Ulimit'), { Name: 'string', Soft: 'int', Hard: 'int' }, 'Ulimit')
+  return v as Ulimit[]
 }
 
 /** dockerd's hostConfigFromOptions: what every step container of the build gets. */
