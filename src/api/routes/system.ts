@@ -168,10 +168,14 @@ export function systemRoutes(engine: Engine, daemon: DaemonInfo): Route[] {
           return { stream: out }
         }
         const off = engine.events.subscribe(send)
-        const timer = untilMs === undefined ? undefined : setTimeout(() => out.end(), untilMs - Date.now()).unref()
+        // off first: an event later in `until`'s last millisecond would pass `send` and be written after the end
+        const cancel = untilMs === undefined ? undefined : atWallClock(untilMs, () => {
+          off()
+          out.end()
+        })
         out.on('close', () => {
           off()
-          clearTimeout(timer)
+          cancel?.()
         })
         return { stream: out }
       },
@@ -180,3 +184,17 @@ export function systemRoutes(engine: Engine, daemon: DaemonInfo): Route[] {
 }
 
 const DF_TYPES = ['container', 'image', 'volume', 'build-cache']
+
+// setTimeout takes at most 2^31-1 ms (about 24.8 days) and fires at once beyond: longer waits go in steps
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** Calls `fn` once the wall clock reaches `atMs`; returns the cancel. The timers do not hold the process. */
+function atWallClock(atMs: number, fn: () => void): () => void {
+  let timer: NodeJS.Timeout
+  const arm = () => {
+    const left = atMs - Date.now()
+    timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS).unref() : setTimeout(fn, Math.max(0, left)).unref()
+  }
+  arm()
+  return () => clearTimeout(timer)
+}

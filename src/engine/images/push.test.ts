@@ -166,6 +166,16 @@ test('a layer whose tar is gone: a clear error, no manifest, no session left ope
   assert.equal(registry.manifests.size, 1)
 })
 
+test('a tar that goes after the session opened: the session is cancelled', async (t) => {
+  const { deps, registry, push } = await setup(t)
+  deps.blobs.size = async () => {
+    throw new Error('removed meanwhile')
+  }
+  await assert.rejects(push(`${R}/app:1`), /removed meanwhile/)
+  assert.equal(registry.log.filter((l) => l === 'POST app').length, 1, registry.log.join('\n'))
+  assert.equal(registry.log.filter((l) => l === 'DELETE app').length, 1, registry.log.join('\n'))
+})
+
 test('Docker\'s errors for what cannot be pushed, in dockerd\'s order', async (t) => {
   const { deps, id, push } = await setup(t)
   const D = `sha256:${'a'.repeat(64)}`

@@ -153,13 +153,15 @@ async function pushLayer(
     throw new BerthError('internal', `push layer ${id}: its tar ${diffId} is missing from the blob store`)
   }
   const location = opened ?? (await startUpload(http, target.path, signal))
-  const total = await deps.blobs.size(diffId)
-  const gzipped = deps.blobs.stream(diffId).pipe(pushingCounter(id, total, report, progressThrottle())).pipe(createGzip())
+  // from here on the session is ours to cancel, whatever fails (the tar may go between has() and size())
+  let gzipped: Transform | undefined
   let sent
   try {
+    const total = await deps.blobs.size(diffId)
+    gzipped = deps.blobs.stream(diffId).pipe(pushingCounter(id, total, report, progressThrottle())).pipe(createGzip())
     sent = await uploadStream(http, location, gzipped, { chunkSize: ports.chunkSize, signal })
   } catch (e) {
-    gzipped.destroy()
+    gzipped?.destroy()
     await cancelUpload(http, location)
     throw e
   }
