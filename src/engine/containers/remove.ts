@@ -24,9 +24,11 @@ export async function removeContainer(deps: ContainerDeps, ref: string, opts: { 
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
   }
   let owned: string[] = []
+  let lastExitCode = c.state.exitCode
   await deps.store.locked(c.id, async () => {
     const fresh = deps.store.get(c.id)
     if (!fresh) return
+    lastExitCode = fresh.state.exitCode
     if (fresh.state.status === 'removing') throw new BerthError('conflict', `removal of container ${ref} is already in progress`)
     // A container that exited has released its run already (exit.ts); one that never ran has none.
     const hadRun = fresh.runDir !== undefined || fresh.state.status === 'running' || fresh.state.status === 'paused'
@@ -48,5 +50,5 @@ export async function removeContainer(deps: ContainerDeps, ref: string, opts: { 
   // volume that cannot go is logged, as Docker does: the container is gone regardless.
   if (owned.length) await deps.volumes.removeAnonymous(owned).catch((e: unknown) => log.warn('removing anonymous volumes failed', { id: c.id, error: String(e) }))
   deps.events.emit({ type: 'container', action: 'destroy', id: c.id, attributes: { ...c.config.Labels, image: c.config.Image, name: c.name } })
-  deps.waiters.wasRemoved(c.id)
+  deps.waiters.wasRemoved(c.id, lastExitCode)
 }

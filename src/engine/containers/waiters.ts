@@ -25,7 +25,13 @@ export class ExitWaiters {
     this.emitter.emit(`exit:${id}`, info)
   }
 
-  wasRemoved(id: string): void {
+  /**
+   * The container is gone: removal waiters are told, and so are exit waiters still waiting (a
+   * container removed without running again never exits), with its last exit code, as dockerd's
+   * SetRemoved wakes both.
+   */
+  wasRemoved(id: string, lastExitCode: number): void {
+    this.emitter.emit(`exit:${id}`, { code: lastExitCode })
     this.emitter.emit(`removed:${id}`)
   }
 }

@@ -106,3 +106,18 @@ function waitFor(check: () => boolean, ms = 5000) {
   }
   assert.ok(check(), 'condition not met in time')
 }
+
+test('a wait for the next exit ends when the container is removed without running (dockerd wakes both)', { timeout: 15_000 }, async () => {
+  const created = await d.api('POST', '/v1.47/containers/create?name=wait-removed', { Image: 'busybox', Cmd: ['true'] })
+  assert.equal(created.status, 201, created.text)
+  const waiting = ['next-exit', 'not-running', 'removed'].map((condition) => d.api('POST', `/v1.47/containers/wait-removed/wait?condition=${condition}`))
+  // next-exit on a created container waits; not-running answers at once; removed waits
+  const early = await Promise.race([waiting[1]!, new Promise((r) => setTimeout(() => r('pending'), 2000))])
+  assert.deepEqual((early as { body: unknown }).body, { StatusCode: 0, Error: null })
+  assert.equal(await Promise.race([waiting[0]!.then(() => 'answered'), new Promise((r) => setTimeout(() => r('pending'), 300))]), 'pending')
+  const rm = await d.api('DELETE', '/v1.47/containers/wait-removed')
+  assert.equal(rm.status, 204, rm.text)
+  const [nextExit, , removed] = await Promise.all(waiting)
+  assert.deepEqual([nextExit!.status, nextExit!.body.StatusCode], [200, 0])
+  assert.deepEqual([removed!.status, removed!.body.StatusCode], [200, 0])
+})
