@@ -1,6 +1,7 @@
 // `berth create`: build the request from flags, create (pulling the image when it is missing,
 // as docker does: "Unable to find image 'x:latest' locally"), print the ID.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import type { Readable } from 'node:stream'
 import { ApiError } from '../../client/errors.js'
 import type { CommandModule, Context, Io } from '../command.js'
 import { line } from '../command.js'
@@ -49,9 +50,13 @@ export async function pullImage(ctx: Context, ref: string, platform?: string, o:
   const at = full.indexOf('@')
   const colon = at >= 0 ? at : full.lastIndexOf(':')
   const stream = await ctx.client.images.pull(full.slice(0, colon), at >= 0 ? full.slice(at + 1) : full.slice(colon + 1), platform, pullAuth(ctx, full))
-  const out = o.out ?? ctx.stderr
+  await renderPull(stream, o.out ?? ctx.stderr, o.quiet)
+}
+
+/** A pull's progress stream rendered as docker's; a failure in it becomes a plain Error. */
+export async function renderPull(stream: Readable, out: Io['stdout'], quiet?: boolean): Promise<void> {
   try {
-    await renderJsonMessages(stream, { out, ...terminalOf(out), quiet: o.quiet })
+    await renderJsonMessages(stream, { out, ...terminalOf(out), quiet })
   } catch (e) {
     throw e instanceof JsonStreamError ? new Error(e.message) : e
   }

@@ -6,8 +6,7 @@ import { BerthError } from '../../lib/errors.js'
 import { formatReference, normalizeReference, parseReference, type Reference } from '../../lib/reference.js'
 import { registryAuthFor } from '../credentials.js'
 import { StatusError, line, type CommandModule, type Context } from '../command.js'
-import { JsonStreamError, renderJsonMessages, terminalOf } from '../output/progress.js'
-import { pullImage } from './create.js'
+import { pullImage, renderPull } from './create.js'
 
 interface PullOptions {
   ref: string
@@ -29,11 +28,7 @@ function tryParse(ref: string): Reference | BerthError {
 /** `pull -a NAME`: no tag parameter, so the daemon pulls every tag the registry lists. */
 async function pullAllTags(ctx: Context, name: Reference, o: PullOptions): Promise<void> {
   const stream = await ctx.client.images.pull(formatReference(name), undefined, o.platform, registryAuthFor(ctx.env, name.domain))
-  try {
-    await renderJsonMessages(stream, { out: ctx.stdout, ...terminalOf(ctx.stdout), quiet: o.quiet })
-  } catch (e) {
-    throw e instanceof JsonStreamError ? new Error(e.message) : e
-  }
+  await renderPull(stream, ctx.stdout, o.quiet)
 }
 
 export const command: CommandModule<PullOptions> = {
